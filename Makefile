@@ -1,0 +1,40 @@
+# Parley: `make run` serves the site with demo content and a grading worker;
+# `make test` runs the suite. Both create .venv with Python 3.12 when needed.
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || echo python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test worker install migrate demo lint bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 12), "Parley needs Python 3.12: install it, or run make PYTHON=/path/to/python3.12"' 
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput -v 0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: migrate
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py load_demo
+	$(PY) -m config.run
+
+worker: install
+	$(VENV)/bin/celery -A config worker -B -Q grading,default --loglevel INFO
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf var/test.sqlite3 var/test-broker .pytest_cache

@@ -1,0 +1,10 @@
+from .models import Academy, User
+
+
+def academy_ids_of(user: User) -> list[int]:
+    """The academies whose content this user may manage (none for learners)."""
+    if not user.is_authenticated:
+        return []
+    if user.is_platform_admin:
+        return list(Academy.objects.values_list("id", flat=True))
+    return list(user.academy_memberships.values_list("academy_id", flat=True))

@@ -1,0 +1,32 @@
+"""The API's one error shape: {"type": ..., "errors": [{"code", "detail", "attr"}]}.
+
+drf-standardized-errors formats DRF's own exceptions; domain errors from the
+services carry their errors already and are rendered here the same way.
+"""
+from django.http import JsonResponse
+from drf_standardized_errors.handler import exception_handler as standardized_handler
+from rest_framework.response import Response
+
+from assessments.errors import AssessmentError
+
+
+def error_body(type_: str, code: str, detail: str, attr=None) -> dict:
+    return {"type": type_, "errors": [{"code": code, "detail": detail, "attr": attr}]}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, AssessmentError):
+        return Response({"type": exc.type, "errors": exc.errors}, status=exc.status)
+    return standardized_handler(exc, context)
+
+
+def json_error(status: int, type_: str, code: str, detail: str) -> JsonResponse:
+    return JsonResponse(error_body(type_, code, detail), status=status)
+
+
+def not_found(request, exception=None):
+    return json_error(404, "client_error", "not_found", "Not found.")
+
+
+def server_error(request):
+    return json_error(500, "server_error", "error", "A server error occurred.")

@@ -1,0 +1,70 @@
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import ApiToken
+from accounts.services import AccountError, token_issue, token_revoke, user_register
+
+from .. import serializers as s
+from ..throttles import AuthAccountThrottle, AuthAddressThrottle
+from .base import validated
+
+
+def user_json(user) -> dict:
+    return {"id": user.pk, "username": user.username, "email": user.email, "role": user.role}
+
+
+class RegisterView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [AuthAddressThrottle, AuthAccountThrottle]
+
+    @extend_schema(request=s.RegisterIn, responses={201: s.UserOut}, tags=["accounts"])
+    def post(self, request):
+        data = validated(s.RegisterIn, request.data)
+        try:
+            user = user_register(**data)
+        except AccountError as exc:
+            raise ValidationError({exc.attr: [exc.detail]}, code=exc.code) from None
+        return Response(user_json(user), status=status.HTTP_201_CREATED)
+
+
+class TokenView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [AuthAddressThrottle, AuthAccountThrottle]
+
+    @extend_schema(request=s.TokenIn, responses={200: s.TokenOut}, tags=["accounts"])
+    def post(self, request):
+        data = validated(s.TokenIn, request.data)
+        user = authenticate(request, username=data["username"], password=data["password"])
+        if user is None:
+            raise AuthenticationFailed("Wrong username or password.", code="invalid_credentials")
+        raw = token_issue(user=user)
+        token = ApiToken.objects.get(digest=ApiToken.digest_of(raw))
+        return Response({"token": raw, "type": "Bearer", "expires_at": token.expires_at})
+
+
+class LogoutView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None}, tags=["accounts"])
+    def post(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION", "").split()
+        if len(header) == 2 and header[0].lower() == "bearer":
+            token_revoke(raw=header[1])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: s.MeOut}, tags=["accounts"])
+    def get(self, request):
+        academies = [
+            {"id": m.academy_id, "slug": m.academy.slug, "name": m.academy.name, "role": m.staff_role}
+            for m in request.user.academy_memberships.select_related("academy")
+        ]
+        return Response({**user_json(request.user), "academies": academies})

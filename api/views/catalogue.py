@@ -1,0 +1,191 @@
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from cms.blocks import block_json, image_json
+from cms.models import CoursePage
+from cms.selectors import (
+    academies_by_path,
+    course_structure,
+    course_translations,
+    courses_for_language,
+    lesson_course,
+    live_lesson,
+    published_courses,
+)
+from courses import progress, services
+from courses.models import Enrolment
+from courses.errors import Forbidden
+
+from .. import serializers as s
+from .base import int_or_404
+
+LIST_PARAMS = [
+    OpenApiParameter("lang", str, description="language code; falls back to the original language"),
+    OpenApiParameter("language", str), OpenApiParameter("level", str),
+    OpenApiParameter("competency", str), OpenApiParameter("q", str),
+]
+
+
+def _language(request) -> str:
+    return request.query_params.get("lang") or getattr(request, "LANGUAGE_CODE", "en")
+
+
+def _course_json(course, academies, translations) -> dict:
+    academy = academies.get(course.path[: Page.steplen * 3], {"id": None, "slug": None, "name": None})
+    return {
+        "id": course.pk,
+        "slug": course.slug,
+        "title": course.title,
+        "academy": academy,
+        "summary": course.summary,
+        "level": course.level,
+        "language": course.locale.language_code,
+        "estimated_hours": course.estimated_hours,
+        "competencies": course.competencies,
+        "cover": image_json(course.cover_image, course.cover_alt) if course.cover_image else None,
+        "translations": sorted(translations.get(course.translation_key, [])),
+    }
+
+
+def _with_covers(queryset):
+    images = get_image_model().objects.prefetch_related("renditions")
+    return queryset.prefetch_related(Prefetch("cover_image", queryset=images))
+
+
+def published_course_or_404(course_id) -> CoursePage:
+    return get_object_or_404(published_courses(), pk=int_or_404(course_id))
+
+
+class CourseListView(GenericAPIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=LIST_PARAMS, responses={200: s.CourseOut(many=True)}, tags=["catalogue"])
+    def get(self, request):
+        qs = courses_for_language(_language(request))
+        params = request.query_params
+        if params.get("level"):
+            qs = qs.filter(level=params["level"])
+        if params.get("language"):
+            qs = qs.filter(locale__language_code=params["language"])
+        if params.get("competency"):
+            qs = qs.filter(competencies__icontains=f'"{params["competency"]}"')
+        if params.get("q"):
+            qs = qs.filter(Q(title__icontains=params["q"]) | Q(summary__icontains=params["q"]))
+        page = self.paginate_queryset(_with_covers(qs))
+        academies, translations = academies_by_path(), course_translations(page)
+        return self.get_paginated_response([_course_json(c, academies, translations) for c in page])
+
+
+class CourseDetailView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: s.CourseDetailOut}, tags=["catalogue"])
+    def get(self, request, course_id):
+        course = get_object_or_404(_with_covers(published_courses()), pk=int_or_404(course_id))
+        body = _course_json(course, academies_by_path(), course_translations([course]))
+        return Response({**body, "modules": course_structure(course)})
+
+
+class EnrolView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: s.StatusOut, 201: s.StatusOut}, tags=["catalogue"])
+    def post(self, request, course_id):
+        course = published_course_or_404(course_id)
+        _, created = services.enrol(learner=request.user, course=course)
+        return Response({"status": "enrolled", "created": created},
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class CourseProgressView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: s.CourseProgressOut}, tags=["progress"])
+    def get(self, request, course_id):
+        course = published_course_or_404(course_id)
+        if not Enrolment.objects.filter(learner=request.user, course=course).exists():
+            raise Forbidden.single("not_enrolled", "You are not enrolled in this course.")
+        return Response(progress.course_progress(learner=request.user, course=course))
+
+
+class MyProgressView(GenericAPIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: s.MyProgressRowOut(many=True)}, tags=["progress"])
+    def get(self, request):
+        rows = progress.my_progress(learner=request.user)
+        return self.get_paginated_response(self.paginate_queryset(rows))
+
+
+class LessonDetailView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: s.LessonOut}, tags=["catalogue"])
+    def get(self, request, lesson_id):
+        lesson = live_lesson(int_or_404(lesson_id))
+        if lesson is None:
+            raise NotFound("No such lesson.")
+        course = lesson_course(lesson)
+        blocks = list(lesson.body)
+        _prefetch_renditions(blocks)
+        order = [(m["id"], lesson_ref["id"]) for m in course_structure(course) for lesson_ref in m["lessons"]]
+        ids = [lid for _, lid in order]
+        index = ids.index(lesson.pk) if lesson.pk in ids else -1
+        return Response({
+            "id": lesson.pk,
+            "title": lesson.title,
+            "summary": lesson.summary,
+            "course": course.pk,
+            "module": order[index][0] if index >= 0 else None,
+            "language": lesson.locale.language_code,
+            "exercises": lesson.exercise_ids(),
+            "blocks": [block_json(b) for b in blocks],
+            "previous": ids[index - 1] if index > 0 else None,
+            "next": ids[index + 1] if 0 <= index < len(ids) - 1 else None,
+        })
+
+
+def _prefetch_renditions(blocks) -> None:
+    from django.db.models import prefetch_related_objects
+
+    images = [b.value["image"] for b in blocks if b.block_type == "image" and b.value["image"]]
+    if images:
+        prefetch_related_objects(images, "renditions")
+
+
+class LessonCompleteView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: s.StatusOut, 201: s.StatusOut}, tags=["progress"])
+    def post(self, request, lesson_id):
+        _, created = services.lesson_complete(learner=request.user, lesson_id=int_or_404(lesson_id))
+        return Response({"status": "read", "created": created},
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class SearchView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[OpenApiParameter("q", str, required=True)], tags=["catalogue"],
+                   responses={200: s.CourseOut(many=True)})
+    def get(self, request):
+        from cms.models import LessonPage
+
+        q = (request.query_params.get("q") or "").strip()[:200]
+        if not q:
+            return Response({"count": 0, "results": []})
+        courses = [{"type": "course", "id": c.pk, "title": c.title, "summary": c.summary}
+                   for c in published_courses().search(q)[:20]]
+        lessons = [{"type": "lesson", "id": p.pk, "title": p.title, "summary": p.summary}
+                   for p in LessonPage.objects.live().public().search(q)[:20]]
+        results = courses + lessons
+        return Response({"count": len(results), "results": results})

@@ -1,0 +1,221 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Academy
+from accounts.selectors import academy_ids_of
+from assessments import selectors, services
+from assessments.models import Attempt, Exercise, RegradeBatch
+from courses.access import may_attempt, may_read_attempt
+
+from .. import serializers as s
+from ..permissions import IsAcademyStaff, IsTeacher
+from ..throttles import AttemptThrottle
+from .base import int_or_404, validated
+
+IDEMPOTENCY_HEADER = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER,
+                                      description="a retried request with the same key returns the first attempt")
+
+
+def _exercise_for(user, exercise_id) -> Exercise:
+    exercise = Exercise.objects.select_related("current_version").filter(pk=int_or_404(exercise_id)).first()
+    if exercise is None or not may_attempt(user=user, exercise=exercise):
+        raise NotFound("No such exercise.")
+    return exercise
+
+
+def _staff_exercise(user, exercise_id) -> Exercise:
+    exercise = Exercise.objects.select_related("current_version").filter(pk=int_or_404(exercise_id)).first()
+    if exercise is None or exercise.academy_id not in academy_ids_of(user):
+        raise NotFound("No such exercise.")
+    return exercise
+
+
+def _attempt_for(user, attempt_id) -> Attempt:
+    attempt = (
+        Attempt.objects.select_related("version", "exercise").filter(pk=int_or_404(attempt_id)).first()
+    )
+    if attempt is None or not may_read_attempt(user=user, attempt=attempt):
+        raise NotFound("No such attempt.")
+    return attempt
+
+
+def _importing_academy(request) -> Academy:
+    ids = academy_ids_of(request.user)
+    wanted = request.query_params.get("academy")
+    qs = Academy.objects.filter(id__in=ids).order_by("id")
+    academy = qs.filter(slug=wanted).first() if wanted else qs.first()
+    if academy is None:
+        raise ValidationError({"academy": ["You are not staff of that academy."]}, code="invalid")
+    return academy
+
+
+class ExerciseImportView(APIView):
+    permission_classes = [IsAcademyStaff]
+
+    @extend_schema(request=dict, responses={201: s.ExerciseImportOut, 200: s.ExerciseImportOut},
+                   parameters=[OpenApiParameter("academy", str, description="academy slug, when staff of several")],
+                   tags=["exercises"])
+    def post(self, request):
+        exercise, version, created = services.exercise_import(
+            academy=_importing_academy(request), document=request.data, actor=request.user
+        )
+        body = {"id": exercise.pk, "version": version.number, "slug": exercise.slug, "created": created}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class ExerciseDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: dict}, tags=["exercises"])
+    def get(self, request, exercise_id):
+        exercise = _exercise_for(request.user, exercise_id)
+        return Response(selectors.exercise_learner_view(exercise=exercise, learner=request.user))
+
+
+class ExerciseExportView(APIView):
+    permission_classes = [IsAcademyStaff]
+
+    @extend_schema(responses={200: dict}, tags=["exercises"])
+    def get(self, request, exercise_id):
+        return Response(services.exercise_export(exercise=_staff_exercise(request.user, exercise_id)))
+
+
+class ExerciseAttemptsView(GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [AttemptThrottle]
+
+    @extend_schema(responses={200: s.AttemptOut(many=True)}, tags=["attempts"])
+    def get(self, request, exercise_id):
+        exercise = _exercise_for(request.user, exercise_id)
+        qs = Attempt.objects.filter(exercise=exercise, learner=request.user).select_related("version", "exercise")
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response([selectors.attempt_view(attempt=a) for a in page])
+
+    @extend_schema(request=s.AttemptSubmitIn, parameters=[IDEMPOTENCY_HEADER],
+                   responses={201: s.AttemptOut, 202: s.AttemptOut, 200: s.AttemptOut}, tags=["attempts"])
+    def post(self, request, exercise_id):
+        exercise = _exercise_for(request.user, exercise_id)
+        key = request.headers.get("Idempotency-Key") or None
+        if key is not None and len(key) > 200:
+            raise ValidationError({"Idempotency-Key": ["At most 200 characters."]})
+        body = request.data if isinstance(request.data, dict) else None
+        if body is None:
+            raise ValidationError({"non_field_errors": ["The body must be a JSON object."]})
+        if not body:
+            attempt, created = services.attempt_start(exercise=exercise, learner=request.user, idempotency_key=key)
+            code = status.HTTP_201_CREATED
+        else:
+            answers = {k: body[k] for k in ("steps", "answers") if k in body}
+            if len(answers) != 1 or set(body) - {"steps", "answers"}:
+                raise ValidationError({"non_field_errors": ["Send either steps (a scenario path) or answers (a quiz)."]})
+            attempt, created = services.attempt_submit(
+                exercise=exercise, learner=request.user, answers=answers, idempotency_key=key
+            )
+            code = status.HTTP_202_ACCEPTED
+        attempt = Attempt.objects.select_related("version", "exercise").get(pk=attempt.pk)
+        return Response(selectors.attempt_view(attempt=attempt), status=code if created else status.HTTP_200_OK)
+
+
+class AttemptDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: s.AttemptOut}, tags=["attempts"])
+    def get(self, request, attempt_id):
+        attempt = _attempt_for(request.user, attempt_id)
+        body = selectors.attempt_view(attempt=attempt)
+        if attempt.exercise.academy_id in academy_ids_of(request.user):
+            body["last_error"] = attempt.last_error  # visible to staff only
+            body["failures"] = attempt.failures
+        return Response(body)
+
+
+class AttemptStepView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=s.StepIn, responses={200: s.AttemptOut}, tags=["attempts"])
+    def post(self, request, attempt_id):
+        move = validated(s.StepIn, request.data)
+        attempt = Attempt.objects.filter(pk=int_or_404(attempt_id), learner=request.user).first()
+        if attempt is None:
+            raise NotFound("No such attempt.")
+        services.attempt_step(attempt_id=attempt.pk, learner=request.user, move=dict(move))
+        attempt = Attempt.objects.select_related("version", "exercise").get(pk=attempt.pk)
+        return Response(selectors.attempt_view(attempt=attempt))
+
+
+class AttemptOverrideView(APIView):
+    permission_classes = [IsTeacher | IsAcademyStaff]
+
+    @extend_schema(request=s.OverrideIn, responses={200: s.AttemptOut}, tags=["review"])
+    def post(self, request, attempt_id):
+        attempt = _attempt_for(request.user, attempt_id)
+        if attempt.learner_id == request.user.pk:
+            raise NotFound("No such attempt.")
+        data = validated(s.OverrideIn, request.data)
+        override = {k: data[k] for k in ("met", "avoided") if k in data}
+        services.attempt_override(attempt=attempt, actor=request.user, overrides={data["node"]: override},
+                                  reason=data["reason"])
+        attempt.refresh_from_db()
+        return Response(selectors.attempt_view(attempt=attempt))
+
+
+class AttemptHistoryView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: dict}, tags=["review"])
+    def get(self, request, attempt_id):
+        attempt = _attempt_for(request.user, attempt_id)
+        rows = attempt.gradings.select_related("actor").order_by("created_at", "id")
+        return Response({"results": [
+            {"kind": g.kind, "created_at": g.created_at, "engine_version": g.engine_version,
+             "actor": g.actor.username if g.actor else None, "reason": g.reason, "overrides": g.overrides,
+             "overall": g.result.get("overall"), "passed": g.result.get("passed")}
+            for g in rows
+        ]})
+
+
+class AttemptRetryView(APIView):
+    permission_classes = [IsAcademyStaff]
+
+    @extend_schema(request=None, responses={202: s.AttemptOut}, tags=["review"])
+    def post(self, request, attempt_id):
+        attempt = _attempt_for(request.user, attempt_id)
+        if attempt.exercise.academy_id not in academy_ids_of(request.user):
+            raise NotFound("No such attempt.")
+        services.attempt_retry(attempt=attempt, actor=request.user)
+        attempt.refresh_from_db()
+        return Response(selectors.attempt_view(attempt=attempt), status=status.HTTP_202_ACCEPTED)
+
+
+class RegradeView(APIView):
+    permission_classes = [IsAcademyStaff]
+
+    @extend_schema(request=None, responses={202: s.RegradeOut}, tags=["review"])
+    def post(self, request, exercise_id):
+        exercise = _staff_exercise(request.user, exercise_id)
+        batch = services.regrade_start(version=exercise.current_version, actor=request.user)
+        return Response(services.regrade_progress(batch=batch), status=status.HTTP_202_ACCEPTED)
+
+
+class RegradeProgressView(APIView):
+    permission_classes = [IsAcademyStaff]
+
+    @extend_schema(responses={200: s.RegradeOut}, tags=["review"])
+    def get(self, request, batch_id):
+        batch = RegradeBatch.objects.select_related("version__exercise").filter(pk=int_or_404(batch_id)).first()
+        if batch is None or batch.version.exercise.academy_id not in academy_ids_of(request.user):
+            raise NotFound("No such regrade.")
+        return Response(services.regrade_progress(batch=batch))
+
+
+class MyCompetenciesView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: s.CompetencyOut(many=True)}, tags=["progress"])
+    def get(self, request):
+        return Response({"results": selectors.competency_profile(learner=request.user)})

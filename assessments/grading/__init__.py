@@ -1,0 +1,36 @@
+"""Parley's grading engine: pure Python, no Django.
+
+Turns an exercise document (a scenario or a quiz, see the specs
+scenario-format.md and quiz-format.md) and a learner's answers into a result:
+scores, feedback, pass or fail. It also validates documents, computes the
+per-competency bounds stored once per version, and serves the stepwise play
+of a scenario without showing the graph.
+
+Everything other apps may use is exported here:
+
+    ENGINE_VERSION, Problem, InvalidDocument, InvalidAnswer,
+    document_kind, validate_document, normalise_document, compute_bounds,
+    check_answers, grade, learner_node, advance, learner_summary
+
+The functions accept documents as stored and validate them on the way in.
+"""
+from .documents import document_kind, normalise_document, validate_document
+from .engine import advance, check_answers, compute_bounds, grade, learner_node, learner_summary
+from .problems import InvalidAnswer, InvalidDocument, Problem
+from .versions import ENGINE_VERSION
+
+__all__ = [
+    "ENGINE_VERSION",
+    "InvalidAnswer",
+    "InvalidDocument",
+    "Problem",
+    "advance",
+    "check_answers",
+    "compute_bounds",
+    "document_kind",
+    "grade",
+    "learner_node",
+    "learner_summary",
+    "normalise_document",
+    "validate_document",
+]

@@ -1,0 +1,125 @@
+"""Exercises, their immutable versions, attempts and grading history."""
+from django.conf import settings
+from django.db import models
+
+
+class Exercise(models.Model):
+    class Kind(models.TextChoices):
+        SCENARIO = "scenario", "Scenario"
+        QUIZ = "quiz", "Quiz"
+
+    class Visibility(models.TextChoices):
+        PRACTICE = "practice", "Practice: any signed-in learner"
+        COURSE = "course", "Course: learners of a course that embeds it"
+
+    academy = models.ForeignKey("accounts.Academy", on_delete=models.PROTECT, related_name="exercises")
+    slug = models.SlugField(max_length=120)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(max_length=255)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.COURSE)
+    attempt_limit = models.PositiveIntegerField(null=True, blank=True, help_text="Empty for unlimited attempts.")
+    current_version = models.ForeignKey(
+        "ExerciseVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["academy", "slug"], name="exercise_slug_per_academy")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ExerciseVersion(models.Model):
+    """One immutable document. Attempts point here, so grading never sees later edits."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    document = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    # Best and worst raw score per competency, computed once when the version is made.
+    bounds = models.JSONField(default=dict)
+    pass_threshold = models.FloatField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["exercise", "number"], name="version_number_per_exercise")]
+        ordering = ["exercise", "number"]
+
+
+class Attempt(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress"
+        SUBMITTED = "submitted"
+        GRADING = "grading"
+        GRADED = "graded"
+        FAILED = "failed"
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="attempts"
+    )
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="attempts")
+    version = models.ForeignKey(ExerciseVersion, on_delete=models.PROTECT, related_name="attempts")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS, db_index=True)
+    current_node = models.CharField(max_length=200, blank=True)
+    # The answers as the engine takes them: {"steps": [...]} or {"answers": {...}}.
+    answers = models.JSONField(default=dict)
+    result = models.JSONField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    grading_started_at = models.DateTimeField(null=True, blank=True)
+    graded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "exercise", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="one_attempt_per_idempotency_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["learner", "exercise", "status"], name="attempt_learner_ex_status"),
+            models.Index(fields=["status", "queued_at"], name="attempt_status_queued"),
+        ]
+        ordering = ["-created_at", "-id"]
+
+
+class Grading(models.Model):
+    """One result an attempt had: automatic, regrade, teacher override or staff retry."""
+
+    class Kind(models.TextChoices):
+        AUTOMATIC = "automatic"
+        REGRADE = "regrade"
+        OVERRIDE = "override"
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="gradings")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    result = models.JSONField()
+    engine_version = models.CharField(max_length=20)
+    overrides = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    batch = models.ForeignKey("RegradeBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="gradings")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # A batch regrades each attempt once, however often its task runs.
+            models.UniqueConstraint(fields=["attempt", "batch"], name="one_regrade_per_batch"),
+        ]
+
+
+class RegradeBatch(models.Model):
+    version = models.ForeignKey(ExerciseVersion, on_delete=models.CASCADE, related_name="regrades")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    total = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,375 @@
+"""Writes on exercises and attempts: the one way to make each change.
+
+Grading itself is the pure engine in `grading/`; these services load the
+exact version an attempt was taken on, call the engine and store what it says.
+"""
+import hashlib
+import json
+import logging
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from . import grading
+from .errors import AssessmentError, Conflict, problems_to_errors
+from .models import Attempt, Exercise, ExerciseVersion, Grading, RegradeBatch
+
+log = logging.getLogger(__name__)
+Status = Attempt.Status
+
+
+def _content_hash(document: dict) -> str:
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# --- exercises ---------------------------------------------------------------
+
+
+def exercise_import(*, academy, document, visibility: str | None = None, attempt_limit=None, actor=None):
+    """Create the exercise or a new version of it; returns (exercise, version, created_version).
+
+    Importing a slug the academy already has makes a new version, unless the
+    document is unchanged: a save that changes nothing makes no version.
+    """
+    if not isinstance(document, dict):
+        raise AssessmentError.single("invalid", "The body must be a JSON object.", None)
+    document = dict(document)
+    visibility = document.pop("visibility", None) if visibility is None else visibility
+    document.pop("visibility", None)
+    if visibility is not None and visibility not in Exercise.Visibility.values:
+        raise AssessmentError.single("invalid_choice", "visibility must be practice or course.", "visibility")
+    problems = grading.validate_document(document)
+    if problems:
+        raise AssessmentError(problems_to_errors(problems))
+    kind = grading.document_kind(document)
+    bounds = grading.compute_bounds(document)
+    digest = _content_hash(document)
+    with transaction.atomic():
+        exercise, _ = Exercise.objects.select_for_update().get_or_create(
+            academy=academy,
+            slug=document["slug"],
+            defaults={"kind": kind, "title": document["title"], "visibility": visibility or Exercise.Visibility.COURSE},
+        )
+        if exercise.kind != kind:
+            raise Conflict.single("kind_changed", f"Exercise {exercise.slug} is a {exercise.kind}.", "format")
+        changed = []
+        if visibility and exercise.visibility != visibility:
+            exercise.visibility = visibility
+            changed.append("visibility")
+        if attempt_limit is not None and exercise.attempt_limit != attempt_limit:
+            exercise.attempt_limit = attempt_limit
+            changed.append("attempt_limit")
+        current = exercise.current_version
+        if current is not None and current.content_hash == digest:
+            if changed:
+                exercise.save(update_fields=changed)
+            return exercise, current, False
+        version = ExerciseVersion.objects.create(
+            exercise=exercise,
+            number=(current.number + 1) if current else 1,
+            document=document,
+            content_hash=digest,
+            bounds=bounds,
+            pass_threshold=float(document["pass_threshold"]),
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        exercise.current_version = version
+        exercise.title = document["title"]
+        exercise.save(update_fields=["current_version", "title", *changed])
+    return exercise, version, True
+
+
+def exercise_export(*, exercise: Exercise) -> dict:
+    return dict(exercise.current_version.document)
+
+
+# --- attempts ------------------------------------------------------------------
+
+
+def _check_attempt_limit(exercise: Exercise, learner) -> None:
+    if exercise.attempt_limit is not None:
+        used = Attempt.objects.filter(exercise=exercise, learner=learner).count()
+        if used >= exercise.attempt_limit:
+            raise Conflict.single("attempt_limit", "No attempts left for this exercise.", None)
+
+
+def _existing_for_key(exercise, learner, key):
+    if not key:
+        return None
+    return Attempt.objects.filter(exercise=exercise, learner=learner, idempotency_key=key).first()
+
+
+def _create_attempt(**fields) -> tuple[Attempt, bool]:
+    """Insert, or return the first attempt made with the same Idempotency-Key."""
+    try:
+        with transaction.atomic():
+            return Attempt.objects.create(**fields), True
+    except IntegrityError:
+        existing = _existing_for_key(fields["exercise"], fields["learner"], fields.get("idempotency_key"))
+        if existing is None:
+            raise
+        return existing, False
+
+
+def attempt_start(*, exercise: Exercise, learner, idempotency_key: str | None = None) -> tuple[Attempt, bool]:
+    """Open an attempt to be played node by node (scenarios) or answered later (quizzes)."""
+    existing = _existing_for_key(exercise, learner, idempotency_key)
+    if existing:
+        return existing, False
+    _check_attempt_limit(exercise, learner)
+    version = exercise.current_version
+    start = version.document.get("start", "") if exercise.kind == Exercise.Kind.SCENARIO else ""
+    return _create_attempt(
+        learner=learner,
+        exercise=exercise,
+        version=version,
+        status=Status.IN_PROGRESS,
+        current_node=start,
+        answers={"steps": []} if exercise.kind == Exercise.Kind.SCENARIO else {},
+        idempotency_key=idempotency_key or None,
+    )
+
+
+def attempt_submit(*, exercise: Exercise, learner, answers: dict, idempotency_key: str | None = None):
+    """Store a whole path or a quiz's answers as submitted and queue grading on commit.
+
+    Returns (attempt, created). Invalid answers raise AssessmentError and store nothing.
+    """
+    existing = _existing_for_key(exercise, learner, idempotency_key)
+    if existing:
+        return existing, False
+    version = exercise.current_version
+    try:
+        grading.check_answers(version.document, answers)
+    except grading.InvalidAnswer as exc:
+        raise AssessmentError(problems_to_errors(exc.problems)) from None
+    _check_attempt_limit(exercise, learner)
+    with transaction.atomic():
+        attempt, created = _create_attempt(
+            learner=learner,
+            exercise=exercise,
+            version=version,
+            status=Status.SUBMITTED,
+            current_node=_last_node(answers),
+            answers=answers,
+            submitted_at=timezone.now(),
+            idempotency_key=idempotency_key or None,
+        )
+        if created:
+            _queue_on_commit(attempt.pk)
+    return attempt, created
+
+
+def _last_node(answers: dict) -> str:
+    steps = answers.get("steps") or []
+    return steps[-1]["node"] if steps else ""
+
+
+def attempt_step(*, attempt_id: int, learner, move: dict) -> Attempt:
+    """Take one choice or reply at the attempt's current node.
+
+    Locks the attempt so two racing steps cannot both advance it. When the next
+    node is an outcome, the attempt becomes submitted and is queued.
+    """
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().select_related("version", "exercise").get(
+            pk=attempt_id, learner=learner
+        )
+        if attempt.exercise.kind != Exercise.Kind.SCENARIO:
+            raise AssessmentError.single("not_a_scenario", "Quizzes are submitted whole.", None)
+        if attempt.status != Status.IN_PROGRESS:
+            raise Conflict.single("not_in_progress", f"The attempt is {attempt.status}.", None)
+        if not isinstance(move, dict) or len([k for k in ("choice", "reply") if k in move]) != 1:
+            raise AssessmentError.single("invalid", "Send exactly one of choice or reply.", None)
+        document = attempt.version.document
+        try:
+            next_id = grading.advance(document, attempt.current_node, move)
+        except grading.InvalidAnswer as exc:
+            raise AssessmentError(problems_to_errors(exc.problems)) from None
+        step = {"node": attempt.current_node, **{k: move[k] for k in ("choice", "reply") if k in move}}
+        steps = [*attempt.answers.get("steps", []), step]
+        attempt.current_node = next_id
+        fields = ["current_node", "answers"]
+        if grading.learner_node(document, next_id)["type"] == "outcome":
+            steps.append({"node": next_id})
+            attempt.status = Status.SUBMITTED
+            attempt.submitted_at = timezone.now()
+            fields += ["status", "submitted_at"]
+            _queue_on_commit(attempt.pk)
+        attempt.answers = {"steps": steps}
+        attempt.save(update_fields=fields)
+    return attempt
+
+
+def _queue_on_commit(attempt_id: int) -> None:
+    transaction.on_commit(lambda: attempt_enqueue(attempt_id=attempt_id))
+
+
+def attempt_enqueue(*, attempt_id: int) -> bool:
+    """Publish the grading task. A broker outage is logged, not raised: the
+    attempt is already stored and the sweep queues it once the broker is back."""
+    from .tasks import grade_attempt
+
+    try:
+        grade_attempt.apply_async(args=[attempt_id], retry=False)
+    except Exception as exc:  # noqa: BLE001 - any broker failure must not lose the request
+        log.warning("grading of attempt %s not queued (%s); the sweep will retry", attempt_id, exc)
+        return False
+    Attempt.objects.filter(pk=attempt_id).update(queued_at=timezone.now())
+    return True
+
+
+def attempt_grade(*, attempt_id: int) -> str:
+    """Grade a submitted attempt against its own version. Safe to run twice.
+
+    Phase one marks it `grading`; phase two locks the row, re-checks the status
+    and writes result, history and status in one transaction, so a duplicate
+    delivery finds it graded and stops, and a killed worker leaves it for the sweep.
+    Returns what happened: "graded", "skipped" or "failed".
+    """
+    now = timezone.now()
+    marked = Attempt.objects.filter(pk=attempt_id, status__in=[Status.SUBMITTED, Status.GRADING]).update(
+        status=Status.GRADING, grading_started_at=now
+    )
+    if not marked:
+        return "skipped"
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().select_related("version").get(pk=attempt_id)
+        if attempt.status != Status.GRADING:
+            return "skipped"
+        try:
+            result = grading.grade(attempt.version.document, attempt.answers, bounds=attempt.version.bounds)
+        except Exception as exc:  # noqa: BLE001 - recorded on the attempt for staff
+            attempt.failures += 1
+            attempt.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            failed = attempt.failures >= settings.GRADING_MAX_FAILURES
+            attempt.status = Status.FAILED if failed else Status.SUBMITTED
+            attempt.save(update_fields=["failures", "last_error", "status"])
+            log.exception("grading attempt %s failed", attempt_id)
+            return "failed"
+        _store_result(attempt, result, kind=Grading.Kind.AUTOMATIC)
+    return "graded"
+
+
+def _store_result(attempt: Attempt, result: dict, *, kind, actor=None, overrides=None, reason="", batch=None):
+    Grading.objects.create(
+        attempt=attempt,
+        kind=kind,
+        result=result,
+        engine_version=result.get("engine_version", grading.ENGINE_VERSION),
+        overrides=overrides or {},
+        reason=reason,
+        actor=actor,
+        batch=batch,
+    )
+    attempt.result = result
+    attempt.score = result["overall"]
+    attempt.passed = result["passed"]
+    attempt.status = Status.GRADED
+    attempt.graded_at = timezone.now()
+    attempt.save(update_fields=["result", "score", "passed", "status", "graded_at"])
+
+
+def attempts_sweep(*, now=None, limit: int = 500) -> int:
+    """Re-queue attempts left `submitted` or `grading` past the timeout. Returns how many."""
+    now = now or timezone.now()
+    stale = now - settings.GRADING_STUCK_AFTER
+    ids = list(
+        Attempt.objects.filter(status__in=[Status.SUBMITTED, Status.GRADING])
+        .filter(
+            # never queued (broker was down), queued long ago, or grading that never finished
+            _stale_q(stale)
+        )
+        .values_list("id", flat=True)[:limit]
+    )
+    for attempt_id in ids:
+        attempt_enqueue(attempt_id=attempt_id)
+    return len(ids)
+
+
+def _stale_q(stale):
+    from django.db.models import Q
+
+    return (
+        Q(status=Status.SUBMITTED, queued_at__isnull=True)
+        | Q(status=Status.SUBMITTED, queued_at__lt=stale)
+        | Q(status=Status.GRADING, grading_started_at__lt=stale)
+    )
+
+
+def attempt_retry(*, attempt: Attempt, actor) -> Attempt:
+    """Staff put a failed attempt back in the queue."""
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.status != Status.FAILED:
+            raise Conflict.single("not_failed", "Only failed attempts can be retried.", None)
+        locked.status = Status.SUBMITTED
+        locked.failures = 0
+        locked.save(update_fields=["status", "failures"])
+        _queue_on_commit(locked.pk)
+    return locked
+
+
+def attempt_override(*, attempt: Attempt, actor, overrides: dict, reason: str) -> Attempt:
+    """A teacher's review of reply criteria: recompute by the same rules, keep history."""
+    if not reason or not reason.strip():
+        raise AssessmentError.single("required", "Give a reason for the override.", "reason")
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().select_related("version").get(pk=attempt.pk)
+        if locked.status != Status.GRADED:
+            raise Conflict.single("not_graded", "Only graded attempts can be reviewed.", None)
+        merged = {**(locked.gradings.filter(kind=Grading.Kind.OVERRIDE).values_list("overrides", flat=True).last() or {})}
+        merged.update(overrides)
+        try:
+            result = grading.grade(
+                locked.version.document, locked.answers, bounds=locked.version.bounds, overrides=merged
+            )
+        except grading.InvalidAnswer as exc:
+            raise AssessmentError(problems_to_errors(exc.problems)) from None
+        _store_result(locked, result, kind=Grading.Kind.OVERRIDE, actor=actor, overrides=merged, reason=reason)
+    return locked
+
+
+# --- regrade ---------------------------------------------------------------------
+
+REGRADE_CHUNK = 200
+
+
+def regrade_start(*, version: ExerciseVersion, actor) -> RegradeBatch:
+    """Regrade every graded attempt of a version in worker batches."""
+    from .tasks import regrade_chunk
+
+    with transaction.atomic():
+        ids = list(version.attempts.filter(status=Status.GRADED).order_by("id").values_list("id", flat=True))
+        batch = RegradeBatch.objects.create(version=version, requested_by=actor, total=len(ids))
+        chunks = [ids[i : i + REGRADE_CHUNK] for i in range(0, len(ids), REGRADE_CHUNK)]
+        transaction.on_commit(lambda: [regrade_chunk.delay(batch.pk, chunk) for chunk in chunks])
+    return batch
+
+
+def regrade_attempts(*, batch_id: int, attempt_ids: list[int]) -> int:
+    """Regrade some attempts of a batch; an attempt already done in this batch is skipped."""
+    batch = RegradeBatch.objects.select_related("version").get(pk=batch_id)
+    done = set(Grading.objects.filter(batch=batch, attempt_id__in=attempt_ids).values_list("attempt_id", flat=True))
+    count = 0
+    for attempt_id in attempt_ids:
+        if attempt_id in done:
+            continue
+        with transaction.atomic():
+            attempt = Attempt.objects.select_for_update().get(pk=attempt_id)
+            if attempt.status != Status.GRADED:
+                continue
+            overrides = attempt.gradings.filter(kind=Grading.Kind.OVERRIDE).values_list("overrides", flat=True).last()
+            result = grading.grade(batch.version.document, attempt.answers, bounds=batch.version.bounds,
+                                   overrides=overrides or None)
+            _store_result(attempt, result, kind=Grading.Kind.REGRADE, batch=batch, overrides=overrides or {})
+            count += 1
+    return count
+
+
+def regrade_progress(*, batch: RegradeBatch) -> dict:
+    done = batch.gradings.count()
+    return {"id": batch.pk, "version": batch.version.number, "total": batch.total, "done": done,
+            "finished": done >= batch.total}

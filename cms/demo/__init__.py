@@ -1,0 +1,51 @@
+"""Parley's demo content: courses, scenario and quiz exercises, illustrations.
+
+Plain data and plain Python, nothing Django, so a seeding command, a test or
+a script can read it the same way:
+
+- `courses/<slug>.json`: one English course each (course > modules > lessons
+  > blocks); `courses/<slug>.<lang>.json` holds a translation with the same
+  slugs and structure.
+- `scenarios/<slug>.json` (format scenario/1) and `quizzes/<slug>.json`
+  (format quiz/1): the exercises that lessons embed by slug.
+- `illustrations.draw_illustration(key)`: PNG bytes for every `illustration`
+  key named by a cover or an image block.
+"""
+import json
+import pathlib
+
+DEMO_DIR = pathlib.Path(__file__).parent
+
+
+def _read(path: pathlib.Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_courses() -> list[dict]:
+    """The English courses, sorted by file name.
+
+    Each course that has translation files (`<slug>.<lang>.json`) carries
+    them as `course["translations"] = {lang: translated_course}`.
+    """
+    courses = []
+    for path in sorted((DEMO_DIR / "courses").glob("*.json")):
+        if "." in path.stem:  # a translation, attached below to its course
+            continue
+        course = _read(path)
+        translations = {
+            other.stem.split(".", 1)[1]: _read(other)
+            for other in sorted(path.parent.glob(f"{path.stem}.*.json"))
+        }
+        if translations:
+            course["translations"] = translations
+        courses.append(course)
+    return courses
+
+
+def load_exercises() -> list[dict]:
+    """Every exercise document: the scenarios, then the quizzes, each sorted by file name."""
+    return [
+        _read(path)
+        for folder in ("scenarios", "quizzes")
+        for path in sorted((DEMO_DIR / folder).glob("*.json"))
+    ]

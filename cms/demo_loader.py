@@ -1,0 +1,132 @@
+"""Loads the demo curriculum (cms/demo/) into Wagtail pages and exercises. Idempotent.
+
+Each run looks pages up by slug under their parent and exercises by slug, so a
+second run changes nothing and a changed demo file updates in place.
+"""
+import io
+
+from django.core.files.images import ImageFile
+from django.db import transaction
+from wagtail.images import get_image_model
+from wagtail.models import Collection, Locale
+
+from accounts.models import Academy
+from assessments.models import Exercise
+from assessments.services import exercise_import
+
+from .demo import load_courses, load_exercises
+from .demo.illustrations import draw_illustration
+from .models import AcademyPage, CoursePage, CurriculumPage, LessonPage, ModulePage
+from .tenancy import academy_setup
+
+LOCALES = ("en", "fr", "es", "ar")
+
+
+def _image(key: str, collection):
+    Image = get_image_model()
+    image = Image.objects.filter(title=f"demo:{key}").first()
+    if image is None:
+        png = draw_illustration(key)
+        image = Image(title=f"demo:{key}", collection=collection)
+        image.file = ImageFile(io.BytesIO(png), name=f"{key}.png")
+        image.save()
+    return image
+
+
+def _child(parent, model, slug: str, **fields):
+    """The child page with this slug (created if missing, fields updated), published."""
+    page = model.objects.child_of(parent).filter(slug=slug).first()
+    if page is None:
+        page = parent.add_child(instance=model(slug=slug, **fields))
+    else:
+        changed = [name for name, value in fields.items() if getattr(page, name) != value]
+        if not changed and page.live and not page.has_unpublished_changes:
+            return page
+        for name, value in fields.items():
+            setattr(page, name, value)
+    page.save_revision().publish()
+    return page
+
+
+def _stream(body: list[dict], exercises: dict[str, int], collection) -> list[dict]:
+    out = []
+    for block in body:
+        kind, value = block["type"], block["value"]
+        if kind == "image":
+            value = {"image": _image(value["illustration"], collection).pk, "alt": value["alt"],
+                     "caption": value.get("caption", "")}
+        elif kind == "exercise":
+            value = {"exercise": exercises[value["slug"]]}
+        out.append({"type": kind, "value": value})
+    return out
+
+
+def _fill_course(course_page, data, exercises, collection, *, translate_from=None):
+    for m_index, module in enumerate(data["modules"]):
+        if translate_from is None:
+            module_page = _child(course_page, ModulePage, module["slug"], title=module["title"],
+                                 summary=module.get("summary", ""))
+        else:
+            source = ModulePage.objects.child_of(translate_from).get(slug=module["slug"])
+            module_page = _translation(source, course_page.locale, title=module["title"],
+                                       summary=module.get("summary", ""))
+        for lesson in module["lessons"]:
+            fields = {"title": lesson["title"], "summary": lesson.get("summary", ""),
+                      "body": _stream(lesson["body"], exercises, collection)}
+            if translate_from is None:
+                page = LessonPage.objects.child_of(module_page).filter(slug=lesson["slug"]).first()
+                if page is None:
+                    module_page.add_child(instance=LessonPage(slug=lesson["slug"], **fields)).save_revision().publish()
+            else:
+                en_module = ModulePage.objects.child_of(translate_from).get(slug=module["slug"])
+                source = LessonPage.objects.child_of(en_module).get(slug=lesson["slug"])
+                _translation(source, course_page.locale, **fields)
+
+
+def _translation(source, locale, **fields):
+    page = source.get_translation_or_none(locale)
+    if page is None:
+        page = source.copy_for_translation(locale)
+    page = page.specific
+    for name, value in fields.items():
+        setattr(page, name, value)
+    page.save_revision().publish()
+    return page
+
+
+@transaction.atomic
+def load_demo_curriculum(*, academy: Academy, actor=None) -> dict:
+    for code in LOCALES:
+        Locale.objects.get_or_create(language_code=code)
+    academy_page = academy_setup(academy=academy)
+    collection = Collection.objects.get(name=academy.name)
+    exercises = {}
+    for document in load_exercises():
+        exercise, _, _ = exercise_import(academy=academy, document=document, actor=actor,
+                                         visibility=Exercise.Visibility.COURSE)
+        exercises[exercise.slug] = exercise.pk
+    curriculum = _child(academy_page, CurriculumPage, "foundations", title="Foundations of diplomacy",
+                        intro="Four courses that build the everyday craft of diplomacy.")
+    courses = 0
+    for data in load_courses():
+        cover = data.get("cover") or {}
+        existing = CoursePage.objects.child_of(curriculum).filter(slug=data["slug"]).first()
+        course = existing or _child(
+            curriculum, CoursePage, data["slug"], title=data["title"], summary=data["summary"],
+            level=data["level"], language=data.get("language", "en"), estimated_hours=data["estimated_hours"],
+            competencies=data.get("competencies", []),
+            cover_image=_image(cover["illustration"], collection) if cover else None,
+            cover_alt=cover.get("alt", ""),
+        )
+        _fill_course(course, data, exercises, collection)
+        for code, translated in (data.get("translations") or {}).items():
+            locale = Locale.objects.get(language_code=code)
+            if AcademyPage.objects.filter(locale=locale).exists() is False:
+                academy_page.copy_for_translation(locale, copy_parents=True)
+            if curriculum.get_translation_or_none(locale) is None:
+                curriculum.copy_for_translation(locale).save_revision().publish()
+            fr_course = _translation(course, locale, title=translated["title"], summary=translated["summary"],
+                                     language=code)
+            _fill_course(fr_course, translated, exercises, collection, translate_from=course)
+        courses += 1
+    return {"courses": courses, "exercises": len(exercises)}

@@ -1,0 +1,105 @@
+"""The course structure as Wagtail pages: academy > curriculum > course > module > lesson.
+
+Academies author, review, publish, translate and schedule in one page tree;
+learning records (in `courses/`) key on these pages' ids.
+"""
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import LESSON_BLOCKS
+
+
+class HomePage(Page):
+    """The site root; academies hang below it."""
+
+    subpage_types = ["cms.AcademyPage"]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+
+class AcademyPage(Page):
+    """An academy's home and its editors' root in the admin."""
+
+    academy = models.OneToOneField("accounts.Academy", on_delete=models.PROTECT, related_name="page", null=True)
+    intro = models.TextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.CurriculumPage"]
+
+
+class CurriculumPage(Page):
+    intro = models.TextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.AcademyPage"]
+    subpage_types = ["cms.CoursePage"]
+
+
+class CoursePage(Page):
+    class Level(models.TextChoices):
+        BEGINNER = "beginner", "Beginner"
+        INTERMEDIATE = "intermediate", "Intermediate"
+        ADVANCED = "advanced", "Advanced"
+
+    summary = models.TextField()
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.BEGINNER)
+    language = models.CharField(max_length=10, default="en")
+    estimated_hours = models.PositiveSmallIntegerField(default=4)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cover_alt = models.CharField(max_length=255, blank=True)
+    competencies = models.JSONField(default=list, blank=True, help_text="Competency keys this course trains.")
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("level"),
+        FieldPanel("language"),
+        FieldPanel("estimated_hours"),
+        FieldPanel("cover_image"),
+        FieldPanel("cover_alt"),
+        FieldPanel("competencies"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    parent_page_types = ["cms.CurriculumPage"]
+    subpage_types = ["cms.ModulePage"]
+
+
+class ModulePage(Page):
+    summary = models.TextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("summary")]
+    parent_page_types = ["cms.CoursePage"]
+    subpage_types = ["cms.LessonPage"]
+
+
+class LessonPage(Page):
+    summary = models.TextField(blank=True)
+    body = StreamField(LESSON_BLOCKS, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["cms.ModulePage"]
+    subpage_types = []
+
+    def exercise_ids(self) -> list[int]:
+        return [b.value["exercise"].pk for b in self.body if b.block_type == "exercise" and b.value["exercise"]]
+
+
+class LessonExercise(models.Model):
+    """Which exercises the live version of a lesson embeds, with the lesson's course.
+
+    Kept in step by the publishing signals, so progress and access checks read
+    one indexed table instead of parsing StreamFields per request.
+    """
+
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="exercise_links")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
+    exercise = models.ForeignKey("assessments.Exercise", on_delete=models.CASCADE, related_name="lesson_links")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["lesson", "exercise"], name="lesson_exercise_once")]

@@ -1,0 +1,29 @@
+"""The Celery app. Settings live in config/settings.py under CELERY_*."""
+import os
+
+from celery import Celery
+from celery.signals import worker_init
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("parley")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@worker_init.connect
+def _require_broker(**_):
+    """A worker that cannot reach its broker stops with one line instead of retrying forever."""
+    import sys
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=3, interval_start=0.5, interval_step=0.5, timeout=3)
+    except Exception as exc:  # noqa: BLE001
+        scheme = str(app.conf.broker_url).split("://", 1)[0]
+        sys.stderr.write(
+            f"Parley configuration error: cannot reach the Celery broker ({scheme}: {type(exc).__name__}); "
+            "start it or set CELERY_BROKER_URL.\n"
+        )
+        sys.stderr.flush()
+        os._exit(2)

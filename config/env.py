@@ -1,0 +1,90 @@
+"""Reading settings from the environment, with one clear line on bad input.
+
+A misconfigured process must stop with a sentence that names the variable to
+set, not with a traceback from deep inside a driver.
+"""
+import os
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("PARLEY_VAR_DIR", BASE_DIR / "var"))
+
+
+class ConfigError(SystemExit):
+    """Raised at import time of the settings; SystemExit so no traceback is shown."""
+
+    def __init__(self, message: str):
+        sys.stderr.write(f"Parley configuration error: {message}\n")
+        super().__init__(2)
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a boolean; set it to true or false.")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number.") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+SUPPORTED_DB_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
+SUPPORTED_BROKER_SCHEMES = ("filesystem", "redis", "rediss", "amqp", "pyamqp", "memory")
+
+
+def database_config(url: str) -> dict:
+    import dj_database_url
+
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in SUPPORTED_DB_SCHEMES:
+        raise ConfigError(
+            f"DATABASE_URL has an unsupported scheme {scheme or url!r}; "
+            "use sqlite:///path/to/db.sqlite3 or postgres://user@host:5432/name."
+        )
+    config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True)
+    if config["ENGINE"].endswith("sqlite3"):
+        # Concurrent web and worker processes share the file: wait for locks
+        # instead of failing at once, and use WAL so readers never block writers.
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    else:
+        config.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
+    return config
+
+
+def broker_url(url: str) -> str:
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in SUPPORTED_BROKER_SCHEMES:
+        raise ConfigError(
+            f"CELERY_BROKER_URL has an unsupported scheme {scheme or url!r}; "
+            "use redis://host:6379/0, amqp://user:pass@host:5672// or filesystem://."
+        )
+    return url

@@ -1,0 +1,28 @@
+"""Test overrides: fast hashing, grading inline unless a test starts a real worker.
+
+The SQLite test database is a file (not in memory) so that a worker process
+started by an integration test sees the same rows.
+"""
+from .settings import *  # noqa: F403
+from .settings import DATABASES, VAR_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "1000/min", "join": "1000/min",  # noqa: F405
+                                                               "attempts": "1000/min"}}
+WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# Tests publish to their own file-broker folder, so a `make run` worker on the
+# same checkout never takes a test's task.
+if CELERY_BROKER_URL.startswith("filesystem"):  # noqa: F405
+    BROKER_DIR = VAR_DIR / "test-broker"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {  # noqa: F405
+        **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+    }
+    for _folder in (BROKER_DIR / "queue", BROKER_DIR / "processed"):
+        _folder.mkdir(parents=True, exist_ok=True)

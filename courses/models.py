@@ -1,0 +1,80 @@
+"""Learning records, keyed on published pages: enrolments, completions, classes."""
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
+
+
+def new_join_code() -> str:
+    # 10 characters of a 32-letter alphabet: 50 bits, unguessable at any sane rate limit.
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(10))
+
+
+class Enrolment(models.Model):
+    class Source(models.TextChoices):
+        SELF = "self"
+        CLASS = "class"
+        EXTERNAL = "external"
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
+    course = models.ForeignKey("cms.CoursePage", on_delete=models.CASCADE, related_name="enrolments")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.SELF)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["learner", "course"], name="one_enrolment_per_course")]
+
+
+class LessonCompletion(models.Model):
+    """The learner marked the lesson read. Completion also needs passed exercises."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_reads")
+    lesson = models.ForeignKey("cms.LessonPage", on_delete=models.CASCADE, related_name="reads")
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["learner", "lesson"], name="one_read_per_lesson")]
+
+
+class SchoolClass(models.Model):
+    teacher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classes_taught")
+    name = models.CharField(max_length=200)
+    join_code = models.CharField(max_length=16, unique=True, default=new_join_code)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "classes"
+        ordering = ["-created_at", "-id"]
+
+
+class ClassMembership(models.Model):
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="memberships")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="class_memberships")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["school_class", "student"], name="one_membership_per_class")]
+
+
+class Assignment(models.Model):
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="assignments")
+    module = models.ForeignKey("cms.ModulePage", on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey("cms.CoursePage", on_delete=models.CASCADE, related_name="+")
+    due_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["school_class", "module"], name="one_assignment_per_module")]
+        ordering = ["due_at", "id"]
+
+
+class Extension(models.Model):
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    due_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assignment", "student"], name="one_extension_per_student")]

@@ -1,0 +1,158 @@
+"""Progress, computed by aggregate queries with a fixed count.
+
+A lesson is completed when its learner marked it read and every exercise the
+live lesson embeds has a passed attempt by that learner. Percentages are over
+live lessons, computed when read, so adding, removing or unpublishing a
+lesson changes them at once (see docs/architecture.md, "Progress").
+"""
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from wagtail.models import Page
+
+from assessments.models import Attempt
+from cms.models import CoursePage, LessonExercise, LessonPage
+from cms.selectors import course_structure
+
+from .models import Assignment, ClassMembership, Enrolment, Extension, LessonCompletion, SchoolClass
+
+
+def completed_pairs(*, learner_ids, lesson_ids) -> set[tuple[int, int]]:
+    """(learner_id, lesson_id) pairs that count as completed. One query."""
+    passed = Attempt.objects.filter(
+        learner_id=OuterRef(OuterRef("learner_id")),
+        exercise_id=OuterRef("exercise_id"),
+        status=Attempt.Status.GRADED,
+        passed=True,
+    )
+    unmet = LessonExercise.objects.filter(lesson_id=OuterRef("lesson_id")).filter(~Exists(passed))
+    return set(
+        LessonCompletion.objects.filter(learner_id__in=learner_ids, lesson_id__in=lesson_ids)
+        .filter(~Exists(unmet))
+        .values_list("learner_id", "lesson_id")
+    )
+
+
+def _percent(done: int, total: int) -> float:
+    return round(100.0 * done / total, 1) if total else 0.0
+
+
+def course_progress(*, learner, course: CoursePage) -> dict:
+    """Four queries: modules, lessons, exercise links, completions."""
+    modules = course_structure(course)
+    lesson_ids = [lesson["id"] for m in modules for lesson in m["lessons"]]
+    done = {lesson for _, lesson in completed_pairs(learner_ids=[learner.pk], lesson_ids=lesson_ids)}
+    out_modules = []
+    for module in modules:
+        lessons = [{"id": lesson["id"], "completed": lesson["id"] in done} for lesson in module["lessons"]]
+        out_modules.append({
+            "id": module["id"],
+            "title": module["title"],
+            "percent": _percent(sum(item["completed"] for item in lessons), len(lessons)),
+            "lessons": lessons,
+        })
+    return {
+        "course": course.pk,
+        "percent": _percent(len(done), len(lesson_ids)),
+        "completed_lessons": len(done),
+        "total_lessons": len(lesson_ids),
+        "modules": out_modules,
+    }
+
+
+def _live_lessons_by_ancestor(ancestors: list[Page]) -> dict[int, list[int]]:
+    """Live lesson ids under each given page (course or module), in one query."""
+    if not ancestors:
+        return {}
+    query = Q()
+    for page in ancestors:
+        query |= Q(path__startswith=page.path)
+    rows = LessonPage.objects.live().filter(query).values_list("id", "path")
+    out: dict[int, list[int]] = {page.pk: [] for page in ancestors}
+    for lesson_id, path in rows:
+        for page in ancestors:
+            if path.startswith(page.path):
+                out[page.pk].append(lesson_id)
+    return out
+
+
+def my_progress(*, learner) -> list[dict]:
+    """A row per enrolled course with its percent. Three queries whatever the number of courses."""
+    enrolments = list(
+        Enrolment.objects.filter(learner=learner, course__live=True).select_related("course").order_by("course__path")
+    )
+    courses = [e.course for e in enrolments]
+    lessons_by_course = _live_lessons_by_ancestor(courses)
+    all_lessons = [lid for ids in lessons_by_course.values() for lid in ids]
+    done = {lesson for _, lesson in completed_pairs(learner_ids=[learner.pk], lesson_ids=all_lessons)}
+    return [
+        {
+            "course": course.pk,
+            "title": course.title,
+            "percent": _percent(sum(1 for lid in lessons_by_course[course.pk] if lid in done),
+                                len(lessons_by_course[course.pk])),
+            "enrolled_at": enrolment.created_at,
+        }
+        for enrolment, course in zip(enrolments, courses, strict=True)
+    ]
+
+
+def class_progress(*, school_class: SchoolClass, now=None) -> dict:
+    """The teacher's matrix: students by assigned modules. Five queries whatever the size."""
+    now = now or timezone.now()
+    assignments = list(Assignment.objects.filter(school_class=school_class).select_related("module"))
+    students = list(
+        ClassMembership.objects.filter(school_class=school_class)
+        .order_by("student__username")
+        .values_list("student_id", "student__username", "student__last_activity_at")
+    )
+    modules = [a.module for a in assignments if a.module.live]
+    lessons_by_module = _live_lessons_by_ancestor(modules)
+    all_lessons = [lid for ids in lessons_by_module.values() for lid in ids]
+    done = completed_pairs(learner_ids=[s[0] for s in students], lesson_ids=all_lessons)
+    extensions = {
+        (e.assignment_id, e.student_id): e.due_at
+        for e in Extension.objects.filter(assignment__school_class=school_class)
+    }
+    rows = []
+    for student_id, username, last_activity in students:
+        cells = []
+        for assignment in assignments:
+            if not assignment.module.live:
+                continue
+            lesson_ids = lessons_by_module[assignment.module_id]
+            percent = _percent(sum(1 for lid in lesson_ids if (student_id, lid) in done), len(lesson_ids))
+            due = extensions.get((assignment.pk, student_id), assignment.due_at)
+            cells.append({
+                "id": assignment.module_id,
+                "assignment": assignment.pk,
+                "title": assignment.module.title,
+                "percent": percent,
+                "due_at": due,
+                "overdue": due < now and percent < 100.0,
+            })
+        rows.append({"id": student_id, "username": username, "last_activity_at": last_activity, "modules": cells})
+    return {
+        "class": school_class.pk,
+        "modules": [
+            {"id": a.module_id, "title": a.module.title, "assignment": a.pk, "due_at": a.due_at}
+            for a in assignments if a.module.live
+        ],
+        "students": rows,
+    }
+
+
+def students_at_risk(*, school_class: SchoolClass, inactive_days: int, now=None) -> list[dict]:
+    """Students with an overdue module or no activity for `inactive_days` days."""
+    now = now or timezone.now()
+    cutoff = now - timezone.timedelta(days=inactive_days)
+    matrix = class_progress(school_class=school_class, now=now)
+    out = []
+    for row in matrix["students"]:
+        overdue = [cell["id"] for cell in row["modules"] if cell["overdue"]]
+        inactive = row["last_activity_at"] is None or row["last_activity_at"] < cutoff
+        if overdue or inactive:
+            out.append({"id": row["id"], "username": row["username"], "overdue_modules": overdue,
+                        "inactive": inactive, "last_activity_at": row["last_activity_at"]})
+    return out
+
+
