@@ -16,7 +16,7 @@ from assessments.services import exercise_import
 
 from .demo import load_courses, load_exercises
 from .demo.illustrations import draw_illustration
-from .models import AcademyPage, CoursePage, CurriculumPage, LessonPage, ModulePage
+from .models import CoursePage, CurriculumPage, LessonPage, ModulePage
 from .tenancy import academy_setup
 
 LOCALES = ("en", "fr", "es", "ar")
@@ -85,6 +85,8 @@ def _fill_course(course_page, data, exercises, collection, *, translate_from=Non
 
 def _translation(source, locale, **fields):
     page = source.get_translation_or_none(locale)
+    if page is not None and page.live and page.title == fields.get("title"):
+        return page.specific  # loaded before: leave the editors' copy alone
     if page is None:
         page = source.copy_for_translation(locale)
     page = page.specific
@@ -121,10 +123,10 @@ def load_demo_curriculum(*, academy: Academy, actor=None) -> dict:
         _fill_course(course, data, exercises, collection)
         for code, translated in (data.get("translations") or {}).items():
             locale = Locale.objects.get(language_code=code)
-            if AcademyPage.objects.filter(locale=locale).exists() is False:
-                academy_page.copy_for_translation(locale, copy_parents=True)
-            if curriculum.get_translation_or_none(locale) is None:
-                curriculum.copy_for_translation(locale).save_revision().publish()
+            for ancestor in (academy_page.get_parent().specific, academy_page, curriculum):
+                copy = ancestor.get_translation_or_none(locale) or ancestor.copy_for_translation(locale)
+                if not copy.live:
+                    copy.specific.save_revision().publish()
             fr_course = _translation(course, locale, title=translated["title"], summary=translated["summary"],
                                      language=code)
             _fill_course(fr_course, translated, exercises, collection, translate_from=course)

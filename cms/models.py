@@ -23,12 +23,20 @@ class HomePage(Page):
 class AcademyPage(Page):
     """An academy's home and its editors' root in the admin."""
 
-    academy = models.OneToOneField("accounts.Academy", on_delete=models.PROTECT, related_name="page", null=True)
+    # A ForeignKey, not one-to-one: each translation of the page belongs to the same academy.
+    academy = models.ForeignKey("accounts.Academy", on_delete=models.PROTECT, related_name="pages", null=True)
     intro = models.TextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.CurriculumPage"]
+
+    @classmethod
+    def of(cls, academy) -> "AcademyPage | None":
+        """The academy's page in the default locale (its editors' root)."""
+        from wagtail.models import Locale
+
+        return cls.objects.filter(academy=academy, locale=Locale.get_default()).first()
 
 
 class CurriculumPage(Page):

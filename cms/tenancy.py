@@ -31,7 +31,7 @@ def academy_setup(*, academy: Academy) -> AcademyPage:
     Editors write and submit for review; reviewers also publish. Both only
     below their academy's page and inside its collection.
     """
-    page = AcademyPage.objects.filter(academy=academy).first()
+    page = AcademyPage.of(academy)
     if page is None:
         page = home_page().add_child(instance=AcademyPage(title=academy.name, slug=academy.slug, academy=academy))
     root_collection = Collection.get_first_root_node()

@@ -88,3 +88,17 @@ def broker_url(url: str) -> str:
             "use redis://host:6379/0, amqp://user:pass@host:5672// or filesystem://."
         )
     return url
+
+
+def file_broker_options(folder: Path) -> dict:
+    """Transport options of kombu's filesystem broker rooted at `folder` (created here)."""
+    for sub in ("queue", "processed"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "processed_folder": str(folder / "processed"),
+        "store_processed": False,
+        # The default one-second poll made a worker take about one task a second.
+        "polling_interval": 0.05,
+    }

@@ -17,6 +17,7 @@ from .env import (
     env_int,
     env_list,
     env_str,
+    file_broker_options,
 )
 
 DEBUG = env_bool("DEBUG", True)
@@ -100,6 +101,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_config(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'parley.sqlite3'}"))}
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Wagtail's database search backend uses PostgreSQL full text there.
+    INSTALLED_APPS.append("django.contrib.postgres")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "frontend:sign-in"
@@ -181,6 +185,7 @@ SPECTACULAR_SETTINGS = {
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
     },
+    "PREPROCESSING_HOOKS": ["api.schema.only_api_v1"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
@@ -201,15 +206,9 @@ CACHES = {
 # --- Celery -------------------------------------------------------------------
 BROKER_DIR = Path(env_str("CELERY_FILE_BROKER_DIR", str(VAR_DIR / "broker")))
 CELERY_BROKER_URL = broker_url(env_str("CELERY_BROKER_URL", "filesystem://"))
+FILE_BROKER_TRANSPORT_OPTIONS = file_broker_options(BROKER_DIR)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {
-        "data_folder_in": str(BROKER_DIR / "queue"),
-        "data_folder_out": str(BROKER_DIR / "queue"),
-        "processed_folder": str(BROKER_DIR / "processed"),
-        "store_processed": False,
-        # The default one-second poll made a worker take about one task a second.
-        "polling_interval": 0.05,
-    }
+    FILE_BROKER_TRANSPORT_OPTIONS
     if CELERY_BROKER_URL.startswith("filesystem")
     else {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 )
@@ -249,13 +248,15 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
+# Wagtail's live preview frames the site's own pages, so DENY would break it.
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
@@ -263,10 +264,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Wagtail logs every publish and background index task at INFO.
+        "django.tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
+    },
 }
 
 # The embedded defaults write under var/; make sure the folders exist so a
 # fresh clone needs no manual step (the file broker does not create them).
-for _folder in (VAR_DIR, STATIC_ROOT, BROKER_DIR / "queue", BROKER_DIR / "processed"):
+for _folder in (VAR_DIR, STATIC_ROOT):
     _folder.mkdir(parents=True, exist_ok=True)

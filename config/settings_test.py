@@ -4,6 +4,7 @@ The SQLite test database is a file (not in memory) so that a worker process
 started by an integration test sees the same rows.
 """
 from .settings import *  # noqa: F403
+from .env import file_broker_options
 from .settings import DATABASES, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -16,13 +17,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 
 # Tests publish to their own file-broker folder, so a `make run` worker on the
 # same checkout never takes a test's task.
+BROKER_DIR = VAR_DIR / "test-broker"
+FILE_BROKER_TRANSPORT_OPTIONS = file_broker_options(BROKER_DIR)
 if CELERY_BROKER_URL.startswith("filesystem"):  # noqa: F405
-    BROKER_DIR = VAR_DIR / "test-broker"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {  # noqa: F405
-        **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
-        "data_folder_in": str(BROKER_DIR / "queue"),
-        "data_folder_out": str(BROKER_DIR / "queue"),
-        "processed_folder": str(BROKER_DIR / "processed"),
-    }
-    for _folder in (BROKER_DIR / "queue", BROKER_DIR / "processed"):
-        _folder.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = FILE_BROKER_TRANSPORT_OPTIONS

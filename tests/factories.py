@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import AcademyMembership, Role, User
 from accounts.services import academy_add_staff, academy_get_or_create
 from assessments.services import exercise_import
-from cms.models import CoursePage, CurriculumPage, LessonPage, ModulePage
+from cms.models import AcademyPage, CoursePage, CurriculumPage, LessonPage, ModulePage
 from cms.tenancy import academy_setup
 
 _seq = itertools.count(1)
@@ -99,7 +99,7 @@ def publish(page):
 
 def make_course(academy, modules=2, lessons=3, exercises_in=None, title=None) -> CoursePage:
     """A published course. `exercises_in` maps (module index, lesson index) to exercise ids."""
-    academy_page = academy.page
+    academy_page = AcademyPage.of(academy)
     curriculum = CurriculumPage.objects.child_of(academy_page).first() or publish(
         academy_page.add_child(instance=CurriculumPage(title="Curriculum", slug="curriculum"))
     )

@@ -29,7 +29,7 @@ def grade_scenario(doc: dict, answers, bounds=None, overrides=None) -> dict:
     overrides = overrides or {}
     keys = [comp["key"] for comp in doc["competencies"]]
     raw = dict.fromkeys(keys, 0.0)
-    critical, steps = [], []
+    critical, steps, outcome = [], [], ""
     for node, step in taken:
         if node["type"] == "choice":
             choice = next(c for c in node["choices"] if c["id"] == step["choice"])

@@ -29,13 +29,13 @@ def scenario_problems(doc: dict) -> list[Problem]:
     check.number(doc, "pass_threshold", "", 0, 100)
     declared = _competencies(check, doc)
     start = check.string(doc, "start", "", non_empty=True)
-    nodes = check.array(doc, "nodes", "", non_empty=True) or []
+    nodes = check.array(doc, "nodes", "", non_empty=True)
 
     # id -> [(target id, path of the link)], for the nodes whose id is usable;
     # a duplicate id keeps its first node, the later one is reported.
     links: dict[str, list[tuple[str, str]]] = {}
     position: dict[str, int] = {}
-    for i, node in enumerate(nodes):
+    for i, node in enumerate(nodes or []):
         path = index_path("nodes", i)
         node_id, node_links = _node(check, node, path, declared)
         if node_id is None:
@@ -46,7 +46,9 @@ def scenario_problems(doc: dict) -> list[Problem]:
         links[node_id] = node_links
         position[node_id] = i
 
-    _graph_problems(check, links, position, start)
+    if nodes is not None:
+        # Without usable nodes, "start names no node" would only repeat that.
+        _graph_problems(check, links, position, start)
     return check.problems
 
 
@@ -83,6 +85,8 @@ def _node(check: Checker, node, path: str, declared: set[str]):
         target = check.string(node, "next", path, non_empty=True)
         if target is not None:
             links = [(target, key_path(path, "next"))]
+        # Optional, and ours rather than the spec's: shown with the reply's result.
+        check.string(node, "feedback", path, required=False)
         rubric = check.mapping(node, "rubric", path)
         if rubric is not None:
             _rubric(check, rubric, key_path(path, "rubric"), declared)

@@ -8,6 +8,7 @@ engine's dynamic programming is checked against.
 """
 import itertools
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -287,12 +288,14 @@ def test_any_quiz_answers_are_accepted_or_refused_with_problems(given_answers):
         assert 0.0 <= result["overall"] <= 100.0
 
 
-def test_garbage_documents_raise_invalid_document_from_every_entry_point():
-    for call in (lambda: compute_bounds([]), lambda: grade({"format": "quiz/1"}, {}),
-                 lambda: learner_summary(None), lambda: advance({"format": "scenario/1"}, "a", {})):
-        try:
-            call()
-        except InvalidDocument as exc:
-            assert exc.problems
-        else:
-            raise AssertionError("no InvalidDocument")
+@pytest.mark.parametrize("call", [
+    lambda: compute_bounds([]),
+    lambda: grade({"format": "quiz/1"}, {}),
+    lambda: learner_summary(None),
+    lambda: advance({"format": "scenario/1"}, "a", {}),
+    lambda: check_answers({"format": "scenario/1", "nodes": 5}, {"steps": []}),
+])
+def test_a_garbage_document_raises_invalid_document_from_every_entry_point(call):
+    with pytest.raises(InvalidDocument) as caught:
+        call()
+    assert caught.value.problems

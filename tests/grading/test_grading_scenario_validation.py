@@ -380,6 +380,13 @@ def test_garbage_gives_problems_not_exceptions(garbage):
     assert validate_document(garbage)
 
 
+def test_nodes_of_the_wrong_type_are_reported_once_not_again_through_start():
+    doc = scenario_doc()
+    doc["nodes"] = {"open": {}}
+    problem = only_problem(doc)
+    assert (problem.path, problem.code) == ("nodes", "wrong_type")
+
+
 def test_normalise_refuses_an_invalid_document_with_every_problem():
     doc = scenario_doc()
     doc["pass_threshold"] = 150

@@ -21,20 +21,25 @@ def redis_up() -> bool:
         return False
 
 
-def publisher(broker: str) -> Celery:
-    """A client of its own, so the test names the broker explicitly."""
+def publisher(broker: str, monkeypatch) -> Celery:
+    """A client of its own, so the test names the broker explicitly.
+
+    Celery prefers the CELERY_BROKER_URL variable to the broker it is given,
+    so the variable is pointed at the same broker for the test.
+    """
+    monkeypatch.setenv("CELERY_BROKER_URL", broker)
     client = Celery("publisher", broker=broker)
     if broker.startswith("filesystem"):
-        client.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+        client.conf.broker_transport_options = settings.FILE_BROKER_TRANSPORT_OPTIONS
     return client
 
 
 @pytest.mark.worker
 @pytest.mark.parametrize("broker", ["filesystem://", REDIS_URL], ids=["file-broker", "redis"])
-def test_a_queued_task_runs_in_a_real_worker(transactional_db, broker):
+def test_a_queued_task_runs_in_a_real_worker(transactional_db, broker, monkeypatch):
     if broker.startswith("redis"):
         require_service(redis_up(), "Redis")
-    client = publisher(broker)
+    client = publisher(broker, monkeypatch)
     with running_worker(broker_url=broker):
         client.send_task("accounts.tasks.worker_heartbeat", queue="default")
         assert wait_for(lambda: WorkerHeartbeat.objects.exists(), timeout=60)
