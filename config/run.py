@@ -46,6 +46,8 @@ def main() -> int:
                 child.kill()
 
     signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
+    # Started from a script in the background, SIGINT may arrive ignored: restore Ctrl-C.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
