@@ -62,7 +62,7 @@ def _stream(body: list[dict], exercises: dict[str, int], collection) -> list[dic
 
 
 def _fill_course(course_page, data, exercises, collection, *, translate_from=None):
-    for m_index, module in enumerate(data["modules"]):
+    for module in data["modules"]:
         if translate_from is None:
             module_page = _child(course_page, ModulePage, module["slug"], title=module["title"],
                                  summary=module.get("summary", ""))

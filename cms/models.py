@@ -4,15 +4,56 @@ Academies author, review, publish, translate and schedule in one page tree;
 learning records (in `courses/`) key on these pages' ids.
 """
 from django.db import models
+from django.db.models import Q
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from .blocks import LESSON_BLOCKS
+from .forms import LessonPageForm
 
 
-class HomePage(Page):
+class ContentPageQuerySet(PageQuerySet):
+    """`live()` means published *and reachable*: every ancestor below the root is live too.
+
+    Wagtail lets a page stay live under an unpublished parent (a lesson
+    published under a draft module, or a module unpublished without its
+    children). Learners must never see such a page, so `live()`, `not_live()`
+    and searches over these models treat it as a draft. Like Wagtail's own
+    `public()`, this costs one query (the unpublished pages that have
+    children) and stays usable before `.search()`.
+    """
+
+    def live_q(self):
+        hidden = Q()
+        for path in Page.objects.filter(live=False, depth__gt=1, numchild__gt=0).values_list("path", flat=True):
+            hidden |= Q(path__startswith=path)
+        return Q(live=True) & ~hidden if hidden else Q(live=True)
+
+
+ContentPageManager = PageManager.from_queryset(ContentPageQuerySet)
+
+
+class PreviewMixin:
+    """One template for all page types: what editors see in the admin preview (the
+    learner-facing pages are the frontend's). Lessons show their blocks exactly as the
+    API serialises them (rich text sanitised)."""
+
+    def get_template(self, request, *args, **kwargs):
+        return "cms/page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        children = self.get_children() if self.pk else Page.objects.none()
+        if not getattr(request, "is_preview", False):
+            children = children.live().public()  # a published page never names draft children
+        context["children"] = children.specific()
+        return context
+
+
+class HomePage(PreviewMixin, Page):
     """The site root; academies hang below it."""
 
     subpage_types = ["cms.AcademyPage"]
@@ -20,7 +61,7 @@ class HomePage(Page):
     max_count = 1
 
 
-class AcademyPage(Page):
+class AcademyPage(PreviewMixin, Page):
     """An academy's home and its editors' root in the admin."""
 
     # A ForeignKey, not one-to-one: each translation of the page belongs to the same academy.
@@ -39,7 +80,9 @@ class AcademyPage(Page):
         return cls.objects.filter(academy=academy, locale=Locale.get_default()).first()
 
 
-class CurriculumPage(Page):
+class CurriculumPage(PreviewMixin, Page):
+    objects = ContentPageManager()
+
     intro = models.TextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -47,7 +90,9 @@ class CurriculumPage(Page):
     subpage_types = ["cms.CoursePage"]
 
 
-class CoursePage(Page):
+class CoursePage(PreviewMixin, Page):
+    objects = ContentPageManager()
+
     class Level(models.TextChoices):
         BEGINNER = "beginner", "Beginner"
         INTERMEDIATE = "intermediate", "Intermediate"
@@ -77,7 +122,9 @@ class CoursePage(Page):
     subpage_types = ["cms.ModulePage"]
 
 
-class ModulePage(Page):
+class ModulePage(PreviewMixin, Page):
+    objects = ContentPageManager()
+
     summary = models.TextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("summary")]
@@ -85,14 +132,24 @@ class ModulePage(Page):
     subpage_types = ["cms.LessonPage"]
 
 
-class LessonPage(Page):
+class LessonPage(PreviewMixin, Page):
+    objects = ContentPageManager()
+
     summary = models.TextField(blank=True)
     body = StreamField(LESSON_BLOCKS, blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("body")]
+    base_form_class = LessonPageForm
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["cms.ModulePage"]
     subpage_types = []
+
+    def get_context(self, request, *args, **kwargs):
+        from .blocks import block_json
+
+        context = super().get_context(request, *args, **kwargs)
+        context["blocks"] = [block_json(block) for block in self.body]
+        return context
 
     def exercise_ids(self) -> list[int]:
         return [b.value["exercise"].pk for b in self.body if b.block_type == "exercise" and b.value["exercise"]]
@@ -111,3 +168,6 @@ class LessonExercise(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["lesson", "exercise"], name="lesson_exercise_once")]
+
+    def __str__(self) -> str:
+        return f"lesson {self.lesson_id} embeds exercise {self.exercise_id}"

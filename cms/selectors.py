@@ -5,6 +5,7 @@ from .models import CoursePage, LessonExercise, LessonPage, ModulePage
 
 
 def published_courses():
+    """Live, public courses whose ancestors are all live, in tree order."""
     return CoursePage.objects.live().public().select_related("locale").order_by("path")
 
 
@@ -34,19 +35,28 @@ def course_structure(course: CoursePage) -> list[dict]:
 
 
 def live_lesson(lesson_id: int) -> LessonPage | None:
-    lesson = LessonPage.objects.live().public().filter(pk=lesson_id).first()
-    if lesson is None:
-        return None
-    # Under an unpublished module or course the lesson is not published either.
-    if Page.objects.ancestor_of(lesson).not_live().filter(depth__gt=1).exists():
-        return None
-    return lesson
+    """The published lesson, or None. `live()` already refuses a lesson under an
+    unpublished module, course or curriculum (see ContentPageQuerySet)."""
+    return LessonPage.objects.live().public().select_related("locale").filter(pk=lesson_id).first()
 
 
 def lesson_course(lesson: LessonPage) -> CoursePage | None:
     return CoursePage.objects.ancestor_of(lesson).first()
 
 
+def published_lessons():
+    """Live, public lessons whose module, course and curriculum are live too."""
+    return LessonPage.objects.live().public()
+
+
+def search_published(query: str, limit: int = 20) -> list[dict]:
+    """Published courses then published lessons matching `query` (Wagtail's search backend:
+    the database backend by default, PostgreSQL full text on PostgreSQL)."""
+    courses = [{"type": "course", "id": c.pk, "title": c.title, "summary": c.summary}
+               for c in published_courses().search(query)[:limit]]
+    lessons = [{"type": "lesson", "id": p.pk, "title": p.title, "summary": p.summary}
+               for p in published_lessons().search(query)[:limit]]
+    return courses + lessons
 
 
 def courses_for_language(language: str | None):

@@ -1,13 +1,43 @@
-"""Keeps the lesson index in step with publishing, including scheduled and workflow publishes."""
-from wagtail.signals import page_published, page_unpublished
+"""Keeps derived CMS state in step.
 
-from .models import LessonPage
-from .services import lesson_index_sync
+- The lesson-exercise index follows publishing, including scheduled and workflow publishes,
+  of a lesson or of any page above it (unpublishing a module un-indexes its lessons), and moves.
+- Staff join or leave their academy's editor/reviewer group when their membership changes.
+- A new translation of an academy page gets the academy's permissions and workflow, so
+  its editors can work on the translated tree (wagtail-localize or copy_for_translation).
+"""
+from django.db.models.signals import post_delete, post_save
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from accounts.models import AcademyMembership
+
+from .models import AcademyPage, CoursePage, CurriculumPage, HomePage, LessonPage, ModulePage
+from .services import lesson_index_sync_under
+
+INDEXED_TREE = (HomePage, AcademyPage, CurriculumPage, CoursePage, ModulePage, LessonPage)
 
 
 def _sync(sender, instance, **kwargs):
-    lesson_index_sync(lesson=instance)
+    lesson_index_sync_under(page=instance)
 
 
-page_published.connect(_sync, sender=LessonPage)
-page_unpublished.connect(_sync, sender=LessonPage)
+def _membership_changed(sender, instance, **kwargs):
+    from .tenancy import academy_sync_staff_groups
+
+    academy_sync_staff_groups(academy=instance.academy)
+
+
+def _academy_page_created(sender, instance, created, raw=False, **kwargs):
+    if created and not raw and instance.academy_id is not None:
+        from .tenancy import academy_page_grant
+
+        academy_page_grant(academy=instance.academy, page=instance)
+
+
+for _model in INDEXED_TREE:
+    page_published.connect(_sync, sender=_model)
+    page_unpublished.connect(_sync, sender=_model)
+post_page_move.connect(_sync)
+post_save.connect(_membership_changed, sender=AcademyMembership)
+post_delete.connect(_membership_changed, sender=AcademyMembership)
+post_save.connect(_academy_page_created, sender=AcademyPage)

@@ -1,18 +1,246 @@
-"""Admin integration: exercises as choosable snippets, limited to the editor's academies."""
+"""Admin integration: academies as tenants of the Wagtail admin.
+
+- Every admin view of an academy's pages (explore, edit, move, publish,
+  revisions, previews, workflow actions, ...) refuses staff of other
+  academies with a 404, on top of Wagtail's own page permissions
+  (`AcademyScopedPageViewSet`, registered for every page type of this app).
+- Page choosers list only the user's academies' pages and live pages.
+- Exercises are snippets limited to the user's academies (index, chooser,
+  edit, inspect, history); only `visibility` and `attempt_limit` can be
+  edited here, since documents change only by import (a new version each
+  time); nobody adds or deletes exercises through the admin.
+- Translation submission (wagtail-localize) is refused for pages the user
+  cannot edit.
+"""
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.urls import path
+from django.utils.functional import cached_property
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.viewsets.pages import PageViewSet
+from wagtail.models import Page
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views import chooser as snippet_chooser
+from wagtail.snippets.views import snippets as snippet_views
 
 from accounts.selectors import academy_ids_of
 from assessments.models import Exercise
 
+from .models import AcademyPage, CoursePage, CurriculumPage, HomePage, LessonPage, ModulePage
 
-class ExerciseViewSet(SnippetViewSet):
+# --- Pages ---------------------------------------------------------------------------------
+
+# URL keyword arguments of Wagtail's page admin views that name a page.
+PAGE_URL_KWARGS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id", "pk")
+
+
+def academy_page_paths(user) -> list[str]:
+    """Tree paths of the user's academies' pages, in every locale (cached on the user)."""
+    if not hasattr(user, "_parley_academy_paths"):
+        ids = academy_ids_of(user)
+        user._parley_academy_paths = list(
+            AcademyPage.objects.filter(academy_id__in=ids).values_list("path", flat=True)
+        ) if ids else []
+    return user._parley_academy_paths
+
+
+def path_in_scope(user, page_path: str) -> bool:
+    """A page is the user's business if it lies under one of their academy pages, or
+    above one (the root and home pages they navigate through)."""
+    if user.is_superuser:
+        return True
+    return any(page_path.startswith(p) or p.startswith(page_path) for p in academy_page_paths(user))
+
+
+def pages_in_scope(user, page_ids) -> bool:
+    if user.is_superuser:
+        return True
+    paths = list(Page.objects.filter(pk__in=page_ids).values_list("path", flat=True))
+    return all(path_in_scope(user, p) for p in paths)
+
+
+def scope_q(user) -> Q:
+    """Pages under the user's academies (any locale)."""
+    q = Q(pk__in=[])
+    for p in academy_page_paths(user):
+        q |= Q(path__startswith=p)
+    return q
+
+
+class AcademyScopeMixin:
+    """Refuses (404) any admin view of a page outside the user's academies."""
+
+    def setup(self, request, *args, **kwargs):
+        ids = [int(kwargs[k]) for k in PAGE_URL_KWARGS if str(kwargs.get(k, "")).isdigit()]
+        if ids and request.user.is_authenticated and not pages_in_scope(request.user, ids):
+            raise Http404("No such page.")
+        super().setup(request, *args, **kwargs)
+
+
+class AcademyScopedPageViewSet(PageViewSet):
+    """Wagtail's page views for one page type, each behind `AcademyScopeMixin`."""
+
+    def construct_view(self, view_class, **kwargs):
+        scoped = type(f"Scoped{view_class.__name__}", (AcademyScopeMixin, view_class), {})
+        return super().construct_view(scoped, **kwargs)
+
+    @cached_property
+    def parent_models(self):
+        models = list(super().parent_models)
+        if not self.model.allowed_subpage_models():
+            models.append(self.model)  # exploring a leaf page lists its (no) children here too
+        return models
+
+
+@hooks.register("register_admin_viewset")
+def register_scoped_page_viewsets():
+    return [
+        AcademyScopedPageViewSet(f"cms_{model._meta.model_name}_pages", model=model)
+        for model in (HomePage, AcademyPage, CurriculumPage, CoursePage, ModulePage, LessonPage)
+    ]
+
+
+@hooks.register("construct_page_chooser_queryset")
+def limit_page_chooser(pages, request):
+    """Link targets: the user's own academies' pages, and live pages anywhere."""
+    if request.user.is_superuser:
+        return pages
+    return pages.filter(Q(live=True) | scope_q(request.user))
+
+
+# --- Translations (wagtail-localize) -------------------------------------------------------
+
+
+def _guarded_submit_page_translation(request, page_id):
+    from wagtail_localize.views.submit_translations import SubmitPageTranslationView
+
+    page = Page.objects.filter(pk=page_id).first()
+    if page is None or not path_in_scope(request.user, page.path):
+        raise Http404("No such page.")
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    return SubmitPageTranslationView.as_view()(request, page_id=page_id)
+
+
+def _guarded_update_translations(request, translation_source_id):
+    from wagtail_localize.models import TranslationSource
+    from wagtail_localize.views.update_translations import UpdateTranslationsView
+
+    source = TranslationSource.objects.filter(pk=translation_source_id).first()
+    if source is None:
+        raise Http404("No such translation.")
+    if not request.user.is_superuser:
+        instance = source.get_source_instance()
+        if not isinstance(instance, Page) or not path_in_scope(request.user, instance.path):
+            raise Http404("No such translation.")
+        if not instance.permissions_for_user(request.user).can_edit():
+            raise PermissionDenied
+    return UpdateTranslationsView.as_view()(request, translation_source_id=translation_source_id)
+
+
+@hooks.register("register_admin_urls")
+def guard_translation_submission():
+    """wagtail-localize checks only the model-wide `submit_translation` permission before
+    translating a page; these patterns come first (cms precedes wagtail_localize in
+    INSTALLED_APPS) and add the page's own edit permission and academy."""
+    return [
+        path("localize/submit/page/<int:page_id>/", _guarded_submit_page_translation),
+        path("localize/update/<int:translation_source_id>/", _guarded_update_translations),
+    ]
+
+
+# --- Exercises -----------------------------------------------------------------------------
+
+
+class AcademyExercisePolicy(ModelPermissionPolicy):
+    """Django model permissions, limited to the user's academies. Exercises are created
+    (and versioned) by import only and never deleted here: attempts hang off them."""
+
+    READ_ONLY_ACTIONS = {"add", "delete"}
+
+    def user_has_permission(self, user, action):
+        return action not in self.READ_ONLY_ACTIONS and super().user_has_permission(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and instance.academy_id in academy_ids_of(user)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return Exercise.objects.none()
+        return Exercise.objects.filter(academy_id__in=academy_ids_of(user))
+
+    def users_with_any_permission_for_instance(self, actions, instance):
+        return self.users_with_any_permission(set(actions) - self.READ_ONLY_ACTIONS).filter(
+            Q(is_superuser=True) | Q(academy_memberships__academy_id=instance.academy_id)
+        ).distinct()
+
+
+register_permission_policy(Exercise, AcademyExercisePolicy(Exercise), exact_class=True)
+
+
+class OwnAcademyExerciseMixin:
+    """Exercise views: an exercise of another academy does not exist (404)."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if obj.academy_id not in academy_ids_of(self.request.user):
+            raise Http404("No such exercise.")
+        return obj
+
+
+def _own(view_class):
+    return type(view_class.__name__, (OwnAcademyExerciseMixin, view_class), {})
+
+
+class ExerciseChooseMixin:
+    def get_object_list(self):
+        return super().get_object_list().filter(academy_id__in=academy_ids_of(self.request.user))
+
+
+class ExerciseChooseView(ExerciseChooseMixin, snippet_chooser.ChooseView):
+    pass
+
+
+class ExerciseChooseResultsView(ExerciseChooseMixin, snippet_chooser.ChooseResultsView):
+    pass
+
+
+class ExerciseChosenView(snippet_chooser.SnippetChosenView):
+    def get_object(self, pk):
+        return Exercise.objects.get(pk=pk, academy_id__in=academy_ids_of(self.request.user))
+
+
+class ExerciseChosenMultipleView(snippet_chooser.SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return Exercise.objects.filter(pk__in=pks, academy_id__in=academy_ids_of(self.request.user))
+
+
+class ExerciseChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    choose_view_class = ExerciseChooseView
+    choose_results_view_class = ExerciseChooseResultsView
+    chosen_view_class = ExerciseChosenView
+    chosen_multiple_view_class = ExerciseChosenMultipleView
+
+
+class ExerciseViewSet(snippet_views.SnippetViewSet):
     model = Exercise
     icon = "tick-inverse"
     menu_label = "Exercises"
-    list_display = ["title", "slug", "kind", "visibility"]
-    # Documents change only through import (a new immutable version each time).
+    list_display = ["title", "slug", "kind", "visibility", "attempt_limit"]
+    # The document is not editable here: import a new version through the API instead.
+    panels = [FieldPanel("visibility"), FieldPanel("attempt_limit")]
+    copy_view_enabled = False
     inspect_view_enabled = True
+    chooser_viewset_class = ExerciseChooserViewSet
+    edit_view_class = _own(snippet_views.EditView)
+    delete_view_class = _own(snippet_views.DeleteView)
+    usage_view_class = _own(snippet_views.UsageView)
+    history_view_class = _own(snippet_views.HistoryView)
+    inspect_view_class = _own(snippet_views.InspectView)
 
     def get_queryset(self, request):
         return Exercise.objects.filter(academy_id__in=academy_ids_of(request.user)).select_related("academy")

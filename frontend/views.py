@@ -1,24 +1,67 @@
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from api.errors import error_body
+from api.throttles import AuthAddressThrottle
+from courses import dashboards
 
+from .access import is_staff_member, is_teacher
 from .forms import SignUpForm
 
 
 def home(request):
-    return render(request, "frontend/home.html")
+    context = {"section": "home"}
+    if request.user.is_authenticated and not is_teacher(request.user) and not is_staff_member(request.user):
+        context["overview"] = dashboards.learner_overview(learner=request.user)[:3]
+    return render(request, "frontend/home.html", context)
+
+
+def safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+def _auth_throttled(request) -> bool:
+    """Sign-in and sign-up tries per address, at the rate the API's auth endpoints allow."""
+    return request.method == "POST" and not AuthAddressThrottle().allow_request(request, None)
+
+
+TOO_MANY = _lazy("Too many tries from this address. Wait a minute and try again.")
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "frontend/sign_in.html"
+
+    def post(self, request, *args, **kwargs):
+        if _auth_throttled(request):
+            # An unbound form: the refused try is not checked, so it tells nothing about the password.
+            context = self.get_context_data(form=self.get_form_class()(request), throttled=TOO_MANY)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
 
 
 def sign_up(request):
+    if _auth_throttled(request):
+        return render(request, "frontend/sign_up.html", {
+            "form": SignUpForm(), "title": _("Create your account"), "next": safe_next(request, ""),
+            "throttled": TOO_MANY}, status=429)
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("frontend:home")
-    return render(request, "frontend/sign_up.html", {"form": form, "title": _("Create your account")})
+        fallback = "frontend:teach" if is_teacher(user) else "frontend:catalogue"
+        target = safe_next(request, "")
+        return redirect(target) if target else redirect(fallback)
+    return render(request, "frontend/sign_up.html", {"form": form, "title": _("Create your account"),
+                                                     "next": safe_next(request, "")})
 
 
 def not_found(request, exception=None):

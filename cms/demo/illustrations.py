@@ -49,22 +49,24 @@ def _river(draw, rng, w, h, pal):
     xs = [w * t / 60 for t in range(61)]
     mid = [h * 0.72 + amp * math.sin(phase + 4 * math.pi * x / w) for x in xs]
     half = [k * (12 + 60 * x / w) for x in xs]  # the river widens downstream
-    outline = [(x, m - hw) for x, m, hw in zip(xs, mid, half)] + [(x, m + hw) for x, m, hw in reversed(list(zip(xs, mid, half)))]
+    river = list(zip(xs, mid, half, strict=True))
+    outline = [(x, m - hw) for x, m, hw in river] + [(x, m + hw) for x, m, hw in reversed(river)]
     draw.polygon(outline, fill=_rgba(WATER, 235))
-    draw.line([(x, m - hw * 0.3) for x, m, hw in zip(xs, mid, half)], fill=_rgba("#ffffff", 90), width=max(1, round(4 * k)))
+    draw.line([(x, m - hw * 0.3) for x, m, hw in river], fill=_rgba("#ffffff", 90), width=max(1, round(4 * k)))
 
 
 def _network(draw, rng, w, h, pal):
     k = w / 1200
     points = [(rng.uniform(0.06, 0.94) * w, rng.uniform(0.1, 0.9) * h) for _ in range(26)]
-    for i, (x, y) in enumerate(points):
+    for x, y in points:
         nearest = sorted(points, key=lambda p: (p[0] - x) ** 2 + (p[1] - y) ** 2)[1:4]
         for p in nearest:
             draw.line((x, y, *p), fill=_rgba(pal[2], 110), width=max(1, round(3 * k)))
     for i, (x, y) in enumerate(points):
         r = k * (rng.uniform(8, 26) if i % 7 else 40)
         colour = pal[3] if i % 7 == 0 else pal[4] if i % 3 else pal[2]
-        draw.ellipse((x - r, y - r, x + r, y + r), fill=_rgba(colour, 230), outline=_rgba("#ffffff", 200), width=max(1, round(3 * k)))
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=_rgba(colour, 230), outline=_rgba("#ffffff", 200),
+                     width=max(1, round(3 * k)))
 
 
 def _bubbles(draw, rng, w, h, pal):
@@ -75,7 +77,8 @@ def _bubbles(draw, rng, w, h, pal):
         colour = _rgba(pal[2 + i % 4], 170 + 15 * (i % 3))
         draw.rounded_rectangle((x, y, x + bw, y + bh), radius=bh * 0.4, fill=colour)
         tail = x + bw * (0.25 if i % 2 else 0.7)
-        draw.polygon([(tail, y + bh - 2), (tail + 40 * k, y + bh - 2), (tail + k * (-10 if i % 2 else 60), y + bh + 45 * k)], fill=colour)
+        draw.polygon([(tail, y + bh - 2), (tail + 40 * k, y + bh - 2),
+                      (tail + k * (-10 if i % 2 else 60), y + bh + 45 * k)], fill=colour)
         for j in range(3):  # "dots" of speech, no text needed
             cx = x + bw / 2 + (j - 1) * bh * 0.3
             draw.ellipse((cx - 9 * k, y + bh / 2 - 9 * k, cx + 9 * k, y + bh / 2 + 9 * k), fill=_rgba("#ffffff", 200))

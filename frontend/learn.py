@@ -1,0 +1,336 @@
+"""Pages for learners: catalogue, course, lesson, players, results, progress, competencies, joining a class.
+
+Reads go through the selectors the API uses; writes through the same services
+(plain POST forms), or the page's script calls API v1 (the scenario player).
+"""
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from api.throttles import JoinAccountThrottle, JoinAddressThrottle
+from assessments import selectors as assessment_selectors
+from assessments import services as assessment_services
+from assessments.errors import AssessmentError
+from assessments.models import Attempt, Exercise
+from cms.blocks import block_json, image_json
+from cms.selectors import course_structure, lesson_course, live_lesson, published_courses
+from courses import dashboards, progress, services
+from courses.access import may_attempt, may_read_attempt
+from courses.errors import Forbidden, NotFound
+
+from . import labels
+from .access import error_text
+from .charts import bar_chart
+from .forms import JoinForm
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def _cover(course):
+    return image_json(course.cover_image, course.cover_alt) if course.cover_image_id else None
+
+
+# --- catalogue and course --------------------------------------------------------------
+
+
+def catalogue(request):
+    params = {key: (request.GET.get(key) or "").strip()[:100] for key in ("q", "language", "level", "competency")}
+    if params["language"] not in dict(settings.LANGUAGES):
+        params["language"] = ""
+    courses = dashboards.catalogue(ui_language=request.LANGUAGE_CODE, **params)
+    facets = dashboards.catalogue_facets()
+    cards = [{
+        "course": c, "academy": c.academy_name, "cover": _cover(c), "level": labels.level(c.level),
+        "language": dict(settings.LANGUAGES).get(c.locale.language_code, c.locale.language_code),
+        "competencies": [labels.competency(k) for k in c.competencies or []],
+    } for c in courses]
+    return render(request, "frontend/catalogue.html", {
+        "section": "catalogue", "cards": cards, "params": params, "filtered": any(params.values()),
+        "languages": settings.LANGUAGES,
+        "levels": [(k, labels.level(k)) for k in facets["levels"]],
+        "competencies": [(k, labels.competency(k)) for k in facets["competencies"]],
+    })
+
+
+def course_detail(request, course_id):
+    course = get_object_or_404(published_courses(), pk=_int(course_id))
+    modules = course_structure(course)
+    lesson_ids = [lesson["id"] for m in modules for lesson in m["lessons"]]
+    enrolled = dashboards.is_enrolled(learner=request.user, course=course)
+    states = dashboards.lesson_states(learner=request.user, lesson_ids=lesson_ids) if enrolled else {}
+    course_percent = None
+    if enrolled:
+        summary = progress.course_progress(learner=request.user, course=course)
+        course_percent = summary["percent"]
+        percents = {m["id"]: m["percent"] for m in summary["modules"]}
+        for module in modules:
+            module["percent"] = percents.get(module["id"], 0.0)
+    for module in modules:
+        for lesson in module["lessons"]:
+            lesson["state"] = states.get(lesson["id"], "new")
+    first_lesson = lesson_ids[0] if lesson_ids else None
+    next_lesson = next((lid for lid in lesson_ids if states.get(lid) == "new"), first_lesson)
+    return render(request, "frontend/course.html", {
+        "section": "catalogue", "course": course, "modules": modules, "enrolled": enrolled,
+        "percent": course_percent, "cover": _cover(course), "academy": dashboards.course_academy_name(course),
+        "level": labels.level(course.level), "competencies": [labels.competency(k) for k in course.competencies or []],
+        "continue_lesson": next_lesson, "lesson_count": len(lesson_ids),
+    })
+
+
+@require_POST
+@login_required
+def enrol(request, course_id):
+    course = get_object_or_404(published_courses(), pk=_int(course_id))
+    _row, created = services.enrol(learner=request.user, course=course)
+    if created:
+        messages.success(request, _("You are enrolled. Welcome to the course!"))
+    return redirect("frontend:course", course_id=course.pk)
+
+
+# --- lessons ---------------------------------------------------------------------------
+
+
+def lesson_detail(request, lesson_id):
+    lesson = live_lesson(_int(lesson_id))
+    if lesson is None:
+        raise Http404
+    course = lesson_course(lesson)
+    blocks = list(lesson.body)
+    images = [b.value["image"] for b in blocks if b.block_type == "image" and b.value["image"]]
+    if images:
+        prefetch_related_objects(images, "renditions")
+    rendered = [block_json(b) for b in blocks]
+    modules = course_structure(course)
+    order = [(m, ref) for m in modules for ref in m["lessons"]]
+    ids = [ref["id"] for _, ref in order]
+    index = ids.index(lesson.pk) if lesson.pk in ids else -1
+    module = order[index][0] if index >= 0 else None
+    enrolled = dashboards.is_enrolled(learner=request.user, course=course)
+    state = dashboards.lesson_states(learner=request.user, lesson_ids=[lesson.pk])[lesson.pk] if enrolled else "new"
+    exercise_ids = [b["value"]["exercise"] for b in rendered if b["type"] == "exercise" and b["value"]["exercise"]]
+    passed = dashboards.passed_exercises(learner=request.user, exercise_ids=exercise_ids)
+    for block in rendered:
+        if block["type"] == "exercise":
+            block["value"]["passed"] = block["value"]["exercise"] in passed
+        if block["type"] in ("audio", "video"):
+            block["value"]["transcript_id"] = f"transcript-{block['id']}"
+    return render(request, "frontend/lesson.html", {
+        "section": "catalogue", "lesson": lesson, "course": course, "module": module, "blocks": rendered,
+        "enrolled": enrolled, "state": state, "position": index + 1, "total": len(ids),
+        "previous": order[index - 1][1] if index > 0 else None,
+        "next": order[index + 1][1] if 0 <= index < len(ids) - 1 else None,
+    })
+
+
+@require_POST
+@login_required
+def lesson_read(request, lesson_id):
+    lesson_id = _int(lesson_id)
+    try:
+        _row, created = services.lesson_complete(learner=request.user, lesson_id=lesson_id)
+    except (Forbidden, NotFound) as exc:
+        if isinstance(exc, NotFound):
+            raise Http404 from None
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("Marked as read.") if created else _("You had already marked this lesson read."))
+    return redirect("frontend:lesson", lesson_id=lesson_id)
+
+
+# --- exercises -------------------------------------------------------------------------
+
+
+def _exercise_for(user, exercise_id) -> Exercise:
+    exercise = Exercise.objects.select_related("current_version").filter(pk=_int(exercise_id)).first()
+    if exercise is None or not may_attempt(user=user, exercise=exercise):
+        raise Http404
+    return exercise
+
+
+def _player_strings() -> dict:
+    return {
+        "start": _("Start"), "send": _("Send reply"), "words": _("words"),
+        "wordRange": _("Between %(min)s and %(max)s words."),
+        "tooShort": _("Write at least %(min)s words."), "tooLong": _("Write at most %(max)s words."),
+        "you": _("You"), "waiting": _("Grading your path. This usually takes a few seconds…"),
+        "graded": _("Graded. Opening your result…"), "failed": _("Grading failed. Please try again later."),
+        "error": _("Something went wrong. Please try again."), "step": _("Step %(n)s"),
+        "outcome": _("Outcome"), "yourReply": _("Your reply"), "chooseOne": _("What do you do?"),
+        "reached": _("You reached an outcome."), "stillWaiting": _("Still grading… the page checks again."),
+    }
+
+
+@login_required
+def exercise_play(request, exercise_id):
+    exercise = _exercise_for(request.user, exercise_id)
+    summary = assessment_selectors.exercise_learner_view(exercise=exercise, learner=request.user)
+    history = list(Attempt.objects.filter(exercise=exercise, learner=request.user).order_by("-created_at", "-id")[:5])
+    lesson_id = dashboards.exercise_lesson(exercise=exercise)
+    context = {"section": "catalogue", "exercise": exercise, "summary": summary, "history": history,
+               "lesson_id": lesson_id, "competencies": summary.get("competencies", [])}
+    if exercise.kind == Exercise.Kind.QUIZ:
+        questions = summary["questions"]
+        for q in questions:
+            q["positions"] = list(range(1, len(q["options"]) + 1))
+        context.update(questions=questions, idempotency_key=uuid.uuid4().hex)
+        return render(request, "frontend/quiz.html", context)
+    resume = dashboards.open_attempt(learner=request.user, exercise=exercise)
+    config = {
+        "exercise": exercise.pk,
+        "startUrl": reverse("api:attempts", args=[exercise.pk]),
+        "attemptUrl": reverse("api:attempt", args=[0]).replace("/0/", "/{id}/"),
+        "stepUrl": reverse("api:attempt-steps", args=[0]).replace("/0/", "/{id}/"),
+        "resultUrl": reverse("frontend:attempt", args=[0]).replace("/0/", "/{id}/"),
+        "resume": None,
+        "strings": _player_strings(),
+    }
+    if resume is not None:
+        view = assessment_selectors.attempt_view(attempt=resume)
+        config["resume"] = {"id": resume.pk, "node": view["node"], "path": dashboards.attempt_path(resume)}
+    context.update(config=config, resume=resume)
+    return render(request, "frontend/scenario.html", context)
+
+
+def _quiz_answers(post, questions) -> tuple[dict, list[str]]:
+    answers, problems = {}, []
+    for q in questions:
+        key = f"q-{q['id']}"
+        if q["type"] == "single":
+            value = post.get(key)
+            if value:
+                answers[q["id"]] = [value]
+        elif q["type"] == "multiple":
+            chosen = post.getlist(key)
+            if chosen:
+                answers[q["id"]] = chosen
+        elif q["type"] == "order":
+            positions = {}
+            for option in q["options"]:
+                raw = post.get(f"{key}-{option['id']}", "")
+                if raw.isdigit():
+                    positions[option["id"]] = int(raw)
+            if positions:
+                if len(positions) != len(q["options"]) or len(set(positions.values())) != len(positions):
+                    problems.append(_("Give each step of “%(q)s” a different position.") % {"q": q["text"][:60]})
+                answers[q["id"]] = sorted(positions, key=positions.get)
+        else:
+            value = (post.get(key) or "").strip()
+            if value:
+                answers[q["id"]] = value[:500]
+    return answers, problems
+
+
+@require_POST
+@login_required
+def quiz_submit(request, exercise_id):
+    """The quiz form without JavaScript: the same service the API's POST attempts calls."""
+    exercise = _exercise_for(request.user, exercise_id)
+    if exercise.kind != Exercise.Kind.QUIZ:
+        raise Http404
+    summary = assessment_selectors.exercise_learner_view(exercise=exercise, learner=request.user)
+    answers, problems = _quiz_answers(request.POST, summary["questions"])
+    if problems:
+        for problem in problems:
+            messages.error(request, problem)
+        return redirect("frontend:exercise", exercise_id=exercise.pk)
+    key = (request.POST.get("idempotency_key") or "")[:200] or None
+    try:
+        attempt, _created = assessment_services.attempt_submit(
+            exercise=exercise, learner=request.user, answers={"answers": answers}, idempotency_key=key)
+    except AssessmentError as exc:
+        messages.error(request, error_text(exc))
+        return redirect("frontend:exercise", exercise_id=exercise.pk)
+    return redirect("frontend:attempt", attempt_id=attempt.pk)
+
+
+@login_required
+def attempt_detail(request, attempt_id):
+    attempt = Attempt.objects.select_related("version", "exercise", "learner").filter(pk=_int(attempt_id)).first()
+    if attempt is None or not may_read_attempt(user=request.user, attempt=attempt):
+        raise Http404
+    own = attempt.learner_id == request.user.pk
+    if attempt.status == Attempt.Status.IN_PROGRESS and own:
+        return redirect("frontend:exercise", exercise_id=attempt.exercise_id)
+    context = {"section": "progress" if own else "", "attempt": attempt, "own": own,
+               "lesson_id": dashboards.exercise_lesson(exercise=attempt.exercise),
+               "api_url": reverse("api:attempt", args=[attempt.pk])}
+    if attempt.status != Attempt.Status.GRADED:
+        context["strings"] = _player_strings()
+        return render(request, "frontend/attempt_waiting.html", context)
+    if attempt.exercise.kind == Exercise.Kind.QUIZ:
+        context["result"] = dashboards.quiz_result(attempt)
+        return render(request, "frontend/quiz_result.html", context)
+    result = dashboards.scenario_result(attempt)
+    result["outcome_label"] = labels.outcome(result["outcome"])
+    context["result"] = result
+    context["chart"] = bar_chart(
+        result["competencies"], chart_id=f"attempt-{attempt.pk}-chart", threshold=result["pass_threshold"],
+        title=_("Competency scores for this attempt"),
+        description=_("A bar from 0 to 100 for each competency; the dashed line is the pass mark of %(t)s. "
+                      "The table below gives the same numbers.") % {"t": result["pass_threshold"]},
+        threshold_label=_("Pass mark"),
+    )
+    return render(request, "frontend/scenario_result.html", context)
+
+
+# --- progress, competencies, classes -----------------------------------------------------------
+
+
+@login_required
+def my_progress(request):
+    overview = dashboards.learner_overview(learner=request.user)
+    return render(request, "frontend/progress.html", {
+        "section": "progress", "overview": overview,
+        "attempts": dashboards.recent_attempts(learner=request.user, limit=8),
+    })
+
+
+@login_required
+def my_competencies(request):
+    rows = assessment_selectors.competency_profile(learner=request.user)
+    chart = bar_chart(
+        rows, chart_id="competency-profile", title=_("Your competency profile"),
+        description=_("A bar from 0 to 100 for each competency, the mean of your latest graded attempt at each "
+                      "scenario. The table gives the same numbers."),
+    ) if rows else ""
+    return render(request, "frontend/competencies.html", {"section": "competencies", "rows": rows, "chart": chart})
+
+
+def _throttled(request) -> bool:
+    return any(not throttle.allow_request(request, None) for throttle in (JoinAddressThrottle(), JoinAccountThrottle()))
+
+
+@login_required
+def join_class(request):
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _throttled(request):
+            form.add_error("join_code", _("Too many tries. Wait a minute and try again."))
+        else:
+            try:
+                school_class, created = services.class_join(student=request.user,
+                                                            join_code=form.cleaned_data["join_code"])
+            except (NotFound, Forbidden) as exc:
+                form.add_error("join_code", error_text(exc) if isinstance(exc, NotFound)
+                               else _("Only student accounts can join a class."))
+            else:
+                if created:
+                    messages.success(request, _("You joined the class “%(name)s”.") % {"name": school_class.name})
+                else:
+                    messages.info(request, _("You are already in the class “%(name)s”.") % {"name": school_class.name})
+                return redirect("frontend:progress")
+    return render(request, "frontend/join.html", {"section": "join", "form": form})

@@ -1,0 +1,210 @@
+"""Pages for teachers: classes, join codes, roster, assignments, extensions, progress, replies.
+
+Every page fetches the class through courses.services.access_class, so a
+teacher reaches only their own classes (404 otherwise, as in the API).
+"""
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments import services as assessment_services
+from assessments.errors import AssessmentError
+from courses import dashboards, progress, services
+from courses.errors import NotFound
+
+from .access import error_text, teacher_required
+from .forms import AssignForm, ClassForm, ExtensionForm, RosterAddForm, end_of_day
+
+
+def _class(request, class_id):
+    try:
+        return services.access_class(user=request.user, class_id=class_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _to_class(school_class, anchor=""):
+    return redirect(reverse("frontend:class", args=[school_class.pk]) + (f"#{anchor}" if anchor else ""))
+
+
+@teacher_required
+def teach_home(request):
+    form = ClassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            school_class = services.class_create(teacher=request.user, name=form.cleaned_data["name"])
+        except AssessmentError as exc:
+            form.add_error("name", error_text(exc))
+        else:
+            messages.success(request, _("Class created. Share the join code with your students."))
+            return _to_class(school_class)
+    classes = dashboards.teacher_classes(teacher=request.user)
+    return render(request, "frontend/teach_home.html", {"section": "teach", "classes": classes, "form": form})
+
+
+def _class_context(request, school_class, **forms):
+    roster = dashboards.class_roster(school_class=school_class)
+    groups = dashboards.assignable_modules()
+    assignments = dashboards.class_assignments(school_class=school_class)
+    for a in assignments:
+        a["form"] = forms.get(f"extend_{a['id']}") or ExtensionForm(students=roster, prefix=f"ext{a['id']}")
+    return {
+        "section": "teach", "tab": "overview", "school_class": school_class, "roster": roster,
+        "assignments": assignments,
+        "assign_form": forms.get("assign") or AssignForm(module_groups=groups),
+        "roster_form": forms.get("roster") or RosterAddForm(),
+    }
+
+
+@teacher_required
+def class_detail(request, class_id):
+    school_class = _class(request, class_id)
+    return render(request, "frontend/class_overview.html", _class_context(request, school_class))
+
+
+@require_POST
+@teacher_required
+def class_rotate(request, class_id):
+    school_class = services.class_rotate_code(school_class=_class(request, class_id))
+    messages.success(request, _("New join code: %(code)s. The old code no longer works.") %
+                     {"code": school_class.join_code})
+    return _to_class(school_class, "join-code")
+
+
+@require_POST
+@teacher_required
+def roster_add(request, class_id):
+    school_class = _class(request, class_id)
+    form = RosterAddForm(request.POST)
+    if form.is_valid():
+        try:
+            student = services.roster_add(school_class=school_class, username_or_email=form.cleaned_data["student"])
+        except AssessmentError as exc:
+            form.add_error("student", error_text(exc))
+        else:
+            messages.success(request, _("%(name)s is now in the class.") % {"name": student.username})
+            return _to_class(school_class, "roster")
+    return render(request, "frontend/class_overview.html", _class_context(request, school_class, roster=form),
+                  status=400)
+
+
+@require_POST
+@teacher_required
+def roster_remove(request, class_id, student_id):
+    school_class = _class(request, class_id)
+    try:
+        services.roster_remove(school_class=school_class, student_id=student_id)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("The student was removed from the class."))
+    return _to_class(school_class, "roster")
+
+
+@require_POST
+@teacher_required
+def assign(request, class_id):
+    school_class = _class(request, class_id)
+    form = AssignForm(request.POST, module_groups=dashboards.assignable_modules())
+    if form.is_valid():
+        try:
+            _row, created = services.assignment_create(school_class=school_class, module_id=form.cleaned_data["module"],
+                                                    due_at=end_of_day(form.cleaned_data["due"]))
+        except AssessmentError as exc:
+            form.add_error("module", error_text(exc))
+        else:
+            messages.success(request, _("Module assigned.") if created else _("That module was already assigned."))
+            return _to_class(school_class, "assignments")
+    return render(request, "frontend/class_overview.html", _class_context(request, school_class, assign=form),
+                  status=400)
+
+
+@require_POST
+@teacher_required
+def extend(request, class_id, assignment_id):
+    school_class = _class(request, class_id)
+    try:
+        assignment = services.access_assignment(school_class=school_class, assignment_id=assignment_id)
+    except NotFound:
+        raise Http404 from None
+    roster = dashboards.class_roster(school_class=school_class)
+    form = ExtensionForm(request.POST, students=roster, prefix=f"ext{assignment.pk}")
+    if form.is_valid():
+        try:
+            services.extension_set(assignment=assignment, student_id=form.cleaned_data["student"],
+                                   due_at=end_of_day(form.cleaned_data["due"]))
+        except AssessmentError as exc:
+            form.add_error("due", _("An extension must be later than the due date.")
+                           if exc.errors[0]["code"] == "invalid" else error_text(exc))
+        else:
+            messages.success(request, _("Extension saved."))
+            return _to_class(school_class, "assignments")
+    context = _class_context(request, school_class, **{f"extend_{assignment.pk}": form})
+    return render(request, "frontend/class_overview.html", context, status=400)
+
+
+HEAT_STEPS = ((100.0, 5), (75.0, 4), (50.0, 3), (25.0, 2), (0.01, 1))
+
+
+def heat_level(percent: float) -> int:
+    return next((level for bound, level in HEAT_STEPS if percent >= bound), 0)
+
+
+@teacher_required
+def class_progress(request, class_id):
+    school_class = _class(request, class_id)
+    matrix = progress.class_progress(school_class=school_class)
+    for row in matrix["students"]:
+        for cell in row["modules"]:
+            cell["heat"] = heat_level(cell["percent"])
+    raw_days = request.GET.get("days", "7")
+    days = int(raw_days) if raw_days.isdigit() and 1 <= int(raw_days) <= 365 else 7
+    at_risk = progress.students_at_risk(school_class=school_class, inactive_days=days)
+    titles = {m["id"]: m["title"] for m in matrix["modules"]}
+    for row in at_risk:
+        row["overdue_titles"] = [titles.get(mid, mid) for mid in row["overdue_modules"]]
+    return render(request, "frontend/class_progress.html", {
+        "section": "teach", "tab": "progress", "school_class": school_class, "matrix": matrix,
+        "at_risk": at_risk, "days": days, "days_invalid": raw_days != str(days), "now": timezone.now(),
+        "csv_url": reverse("api:class-progress-csv", args=[school_class.pk]),
+    })
+
+
+@teacher_required
+def class_replies(request, class_id):
+    school_class = _class(request, class_id)
+    return render(request, "frontend/class_replies.html", {
+        "section": "teach", "tab": "replies", "school_class": school_class,
+        "replies": dashboards.class_replies(school_class=school_class),
+    })
+
+
+@require_POST
+@teacher_required
+def override(request, class_id, attempt_id):
+    """The teacher's review of one reply: the same service as POST /api/v1/attempts/{id}/override/."""
+    school_class = _class(request, class_id)
+    attempt = dashboards.class_reply_attempt(school_class=school_class, attempt_id=attempt_id)
+    node = request.POST.get("node", "")
+    reply_nodes = {s["node"] for s in (attempt.answers.get("steps", []) if attempt else []) if "reply" in s}
+    if attempt is None or node not in reply_nodes:
+        raise Http404
+    reason = (request.POST.get("reason") or "").strip()[:2000]
+    met, avoided = request.POST.getlist("met"), request.POST.getlist("avoided")
+    target = reverse("frontend:class-replies", args=[school_class.pk]) + f"#reply-{attempt.pk}-{node}"
+    if not reason:
+        messages.error(request, _("Give a reason for the override."))
+        return redirect(target)
+    try:
+        assessment_services.attempt_override(attempt=attempt, actor=request.user,
+                                             overrides={node: {"met": met, "avoided": avoided}}, reason=reason)
+    except AssessmentError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        attempt.refresh_from_db()
+        messages.success(request, _("Override saved. %(student)s's score is now %(score)s.") %
+                         {"student": attempt.learner.username, "score": attempt.score})
+    return redirect(target)
