@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test worker install migrate demo lint bench clean
+.PHONY: run test worker install migrate demo lint bench bench-full clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 12), "Parley needs Python 3.12: install it, or run make PYTHON=/path/to/python3.12"' 
@@ -35,6 +35,12 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) -m bench.run --quick
+
+bench-full: install
+	$(PY) -m bench.run --full
 
 clean:
 	rm -rf var/test.sqlite3 var/test-broker .pytest_cache

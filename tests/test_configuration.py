@@ -57,7 +57,7 @@ def test_health_answers_503_in_the_error_shape_when_the_database_is_down():
         "from django.test import Client; r = Client().get('/api/v1/health/'); "
         "print(r.status_code); print(r.content.decode())"
     )
-    result = manage("shell", "-c", script, DATABASE_URL="postgres://nobody@127.0.0.1:1/none")
+    result = manage("shell", "--no-imports", "-c", script, DATABASE_URL="postgres://nobody@127.0.0.1:1/none")
     lines = result.stdout.strip().splitlines()
     assert lines[0] == "503", result.stdout + result.stderr
     assert '"type": "server_error"' in lines[1] or '"type":"server_error"' in lines[1]
