@@ -15,6 +15,12 @@ def error_body(type_: str, code: str, detail: str, attr=None) -> dict:
 
 
 def exception_handler(exc, context):
+    from django.db.utils import InterfaceError, OperationalError
+
+    if isinstance(exc, OperationalError | InterfaceError) and "database is locked" not in str(exc):
+        from .middleware import database_unavailable
+
+        return database_unavailable()
     if isinstance(exc, AssessmentError):
         return Response({"type": exc.type, "errors": exc.errors}, status=exc.status)
     return standardized_handler(exc, context)

@@ -18,15 +18,22 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, OperationalError | InterfaceError) and not _is_lock(exception):
-            for conn in connections.all(initialized_only=True):
-                conn.close_if_unusable_or_obsolete()
-                if not conn.is_usable():
-                    conn.close()
-            response = json_error(503, "server_error", "database_unavailable",
-                                  "The database is unavailable; try again shortly.")
-            response["Retry-After"] = "5"
-            return response
+            return database_unavailable()
         return None
+
+
+def database_unavailable():
+    """503 in the error shape; drop broken connections so the next request reconnects."""
+    for conn in connections.all(initialized_only=True):
+        try:
+            if not conn.is_usable():
+                conn.close()
+        except Exception:  # noqa: BLE001 - closing a dead connection may fail too
+            pass
+    response = json_error(503, "server_error", "database_unavailable",
+                          "The database is unavailable; try again shortly.")
+    response["Retry-After"] = "5"
+    return response
 
 
 def _is_lock(exception) -> bool:
