@@ -3,6 +3,8 @@
 The SQLite test database is a file (not in memory) so that a worker process
 started by an integration test sees the same rows.
 """
+import os
+
 from .settings import *  # noqa: F403
 from .env import file_broker_options
 from .settings import DATABASES, VAR_DIR
@@ -11,6 +13,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+elif os.environ.get("PARLEY_TEST_DATABASE"):
+    # Two suites on one PostgreSQL server (two checkouts, CI beside a session)
+    # must not drop each other's test database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["PARLEY_TEST_DATABASE"]}
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "1000/min", "join": "1000/min",  # noqa: F405
                                                                "attempts": "1000/min"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
