@@ -8,21 +8,27 @@
 - Exercises are snippets limited to the user's academies (index, chooser,
   edit, inspect, history); only `visibility` and `attempt_limit` can be
   edited here, since documents change only by import (a new version each
-  time); nobody adds or deletes exercises through the admin.
+  time); nobody adds or deletes exercises through the generic snippet forms.
+  Importing is the "Upload exercise" view, and each exercise has an authoring
+  screen (diagram, validation state, versions, download, replace):
+  `exercise_admin.py`.
 - Translation submission (wagtail-localize) is refused for pages the user
   cannot edit.
 """
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.functional import cached_property
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.viewsets.pages import PageViewSet
+from wagtail.admin.widgets.button import Button, HeaderButton, ListingButton
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
+from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
@@ -30,6 +36,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from accounts.selectors import academy_ids_of
 from assessments.models import Exercise
 
+from .exercise_admin import ExerciseAuthoringView, ExerciseDownloadView, ExerciseUploadView
 from .models import AcademyPage, CoursePage, CurriculumPage, HomePage, LessonPage, ModulePage
 
 # --- Pages ---------------------------------------------------------------------------------
@@ -226,17 +233,55 @@ class ExerciseChooserViewSet(snippet_chooser.SnippetChooserViewSet):
     chosen_multiple_view_class = ExerciseChosenMultipleView
 
 
+def _may_upload(user) -> bool:
+    return bool(academy_ids_of(user)) and policy_registry.get_by_type(Exercise).user_has_permission(user, "change")
+
+
+class ExerciseIndexView(snippet_views.IndexView):
+    """The listing, with the way to upload and, per exercise, to its authoring screen."""
+
+    def get_header_buttons(self):
+        buttons = super().get_header_buttons()
+        if _may_upload(self.request.user):
+            viewset = Exercise.snippet_viewset
+            buttons.insert(0, HeaderButton("Upload exercise", url=reverse(viewset.get_url_name("upload")),
+                                           icon_name="upload"))
+        return buttons
+
+    def get_list_more_buttons(self, instance):
+        viewset = Exercise.snippet_viewset
+        return [
+            # Not in the "more" dropdown: the screen editors come to the listing for.
+            ListingButton("Diagram and versions", url=reverse(viewset.get_url_name("authoring"), args=[instance.pk]),
+                          icon_name="view", priority=5, attrs={"aria-label": f"Diagram and versions of {instance}"}),
+            ListingMenuItem("Download JSON", url=reverse(
+                viewset.get_url_name("download"), args=[instance.pk]), icon_name="download", priority=6),
+            *super().get_list_more_buttons(instance),
+        ]
+
+
+class ExerciseEditView(snippet_views.EditView):
+    """The settings form, with the way back to the authoring screen among its actions."""
+
+    @cached_property
+    def header_more_buttons(self):
+        authoring = reverse(Exercise.snippet_viewset.get_url_name("authoring"), args=[self.object.pk])
+        return [Button("Diagram and versions", url=authoring, icon_name="view", priority=5),
+                *super().header_more_buttons]
+
+
 class ExerciseViewSet(snippet_views.SnippetViewSet):
     model = Exercise
     icon = "tick-inverse"
     menu_label = "Exercises"
     list_display = ["title", "slug", "kind", "visibility", "attempt_limit"]
-    # The document is not editable here: import a new version through the API instead.
+    # The document is not editable here: upload a new version on the authoring screen.
     panels = [FieldPanel("visibility"), FieldPanel("attempt_limit")]
     copy_view_enabled = False
     inspect_view_enabled = True
     chooser_viewset_class = ExerciseChooserViewSet
-    edit_view_class = _own(snippet_views.EditView)
+    index_view_class = ExerciseIndexView
+    edit_view_class = _own(ExerciseEditView)
     delete_view_class = _own(snippet_views.DeleteView)
     usage_view_class = _own(snippet_views.UsageView)
     history_view_class = _own(snippet_views.HistoryView)
@@ -245,5 +290,33 @@ class ExerciseViewSet(snippet_views.SnippetViewSet):
     def get_queryset(self, request):
         return Exercise.objects.filter(academy_id__in=academy_ids_of(request.user)).select_related("academy")
 
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            upload_url_name=self.get_url_name("upload"),
+            authoring_url_name=self.get_url_name("authoring"),
+            download_url_name=self.get_url_name("download"),
+            **kwargs,
+        )
+
+    def get_urlpatterns(self):
+        conv = self.pk_path_converter
+        return [
+            *super().get_urlpatterns(),
+            path("upload/", self.construct_view(ExerciseUploadView), name="upload"),
+            path(f"authoring/<{conv}:pk>/", self.construct_view(ExerciseAuthoringView), name="authoring"),
+            path(f"download/<{conv}:pk>/", self.construct_view(ExerciseDownloadView), name="download"),
+        ]
+
 
 register_snippet(ExerciseViewSet)
+
+
+class UploadExerciseMenuItem(MenuItem):
+    def is_shown(self, request):
+        return _may_upload(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_upload_exercise_menu_item():
+    return UploadExerciseMenuItem("Upload exercise", reverse(Exercise.snippet_viewset.get_url_name("upload")),
+                                  name="upload-exercise", icon_name="upload", order=310)
