@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test worker install migrate demo lint bench bench-full clean
+.PHONY: run test faults worker install migrate demo lint bench bench-full clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 12), "Parley needs Python 3.12: install it, or run make PYTHON=/path/to/python3.12"' 
@@ -32,6 +32,13 @@ worker: install
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Fault tests at full size (docs/reliability.md): a worker SIGKILLed twice in a
+# batch of PARLEY_FAULT_BATCH attempts, the broker down while learners submit,
+# database connections dropped under a stream of writes (PostgreSQL).
+PARLEY_FAULT_BATCH ?= 500
+faults: install
+	PARLEY_FAULTS=1 PARLEY_FAULT_BATCH=$(PARLEY_FAULT_BATCH) $(PY) -m pytest tests/faults $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -4,6 +4,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -16,6 +17,23 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.STUDENT)
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    # Set when the account was deleted: the row stays, anonymised, so the
+    # learner's graded attempts still count in class statistics (accounts/privacy.py).
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        user = super().from_db(db, field_names, values, **kwargs)
+        # What the row held when loaded, so a save that changes the role is audited (accounts/audit.py).
+        user._loaded_role = (user.__dict__.get("role"), user.__dict__.get("is_superuser"))
+        return user
+
+    @property
+    def display_name(self) -> str:
+        """The name teachers see: the username, or "Former learner" once the account was deleted."""
+        from .privacy import display_name
+
+        return display_name(self.username)
 
     @property
     def is_teacher(self) -> bool:
@@ -76,3 +94,42 @@ class WorkerHeartbeat(models.Model):
 
     hostname = models.CharField(max_length=200, unique=True)
     seen_at = models.DateTimeField()
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record: grade overrides, role changes, publishing, account deletions.
+
+    Written by the services that act (accounts/audit.py); never edited. It
+    holds ids and counts, not personal data: the actor of a deleted account
+    points at the anonymised row.
+    """
+
+    class Action(models.TextChoices):
+        GRADE_OVERRIDDEN = "grade.overridden", "Grade overridden"
+        ROLE_CHANGED = "role.changed", "Role changed"
+        PAGE_PUBLISHED = "page.published", "Page published"
+        PAGE_UNPUBLISHED = "page.unpublished", "Page unpublished"
+        EXERCISE_VERSION_IMPORTED = "exercise.version_imported", "Exercise version imported"
+        ACCOUNT_DELETED = "account.deleted", "Account deleted"
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    action = models.CharField(max_length=40, choices=Action.choices)
+    target_type = models.CharField(max_length=60)
+    target_id = models.CharField(max_length=64)
+    # The academy whose content or exercise the event is about, so its staff can read it.
+    academy = models.ForeignKey(Academy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target"),
+            models.Index(fields=["academy", "at"], name="audit_academy_at"),
+            models.Index(fields=["at"], name="audit_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.target_type}#{self.target_id}"

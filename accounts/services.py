@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import audit
 from .models import Academy, AcademyMembership, ApiToken, Role, User
 
 SELF_SERVICE_ROLES = (Role.STUDENT, Role.TEACHER)
@@ -55,11 +56,26 @@ def academy_get_or_create(*, name: str, slug: str) -> Academy:
     return academy
 
 
-def academy_add_staff(*, academy: Academy, user: User, staff_role: str = AcademyMembership.StaffRole.EDITOR) -> None:
+def academy_add_staff(*, academy: Academy, user: User, staff_role: str = AcademyMembership.StaffRole.EDITOR,
+                      actor=None) -> None:
     if user.role != Role.ACADEMY_STAFF:
         user.role = Role.ACADEMY_STAFF
+        audit.changed_by(user, actor)
         user.save(update_fields=["role"])
     AcademyMembership.objects.get_or_create(user=user, academy=academy, defaults={"staff_role": staff_role})
+
+
+def user_set_role(*, user: User, role: str, actor, ip: str | None = None) -> User:
+    """Change a user's role; the save writes the audit event (accounts/signals.py)."""
+    if role not in Role.values:
+        raise AccountError("role", "invalid_choice", "Unknown role.")
+    if user.anonymised_at is not None:
+        raise AccountError("role", "deleted_account", "That account was deleted.")
+    if user.role != role:
+        user.role = role
+        audit.changed_by(user, actor, ip)
+        user.save(update_fields=["role"])
+    return user
 
 
 def user_touch_activity(*, user: User) -> None:

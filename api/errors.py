@@ -4,6 +4,7 @@ drf-standardized-errors formats DRF's own exceptions; domain errors from the
 services carry their errors already and are rendered here the same way.
 """
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_standardized_errors.handler import exception_handler as standardized_handler
 from rest_framework.response import Response
 
@@ -30,6 +31,7 @@ def json_error(status: int, type_: str, code: str, detail: str) -> JsonResponse:
     return JsonResponse(error_body(type_, code, detail), status=status)
 
 
+@csrf_exempt  # an unknown route is a JSON 404 for every method, not a CSRF page
 def not_found(request, exception=None):
     return json_error(404, "client_error", "not_found", "Not found.")
 

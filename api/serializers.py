@@ -3,9 +3,35 @@ from rest_framework import serializers
 
 from accounts.models import Role
 
+# --- the error shape (api-v1.md, "Errors") -----------------------------------------
+
+
+class ErrorOut(serializers.Serializer):
+    code = serializers.CharField(help_text="machine-readable, e.g. `required`, `not_found`, `attempt_limit`")
+    detail = serializers.CharField(help_text="for people")
+    attr = serializers.CharField(allow_null=True, help_text="the field or document path at fault, or null")
+
+
+class ValidationErrorOut(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["validation_error", "client_error"],
+                                   help_text="`client_error` when the body could not be parsed")
+    errors = serializers.ListField(child=ErrorOut(), min_length=1)
+
+
+class ClientErrorOut(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["client_error"])
+    errors = serializers.ListField(child=ErrorOut(), min_length=1)
+
+
+class ServerErrorOut(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["server_error"])
+    errors = serializers.ListField(child=ErrorOut(), min_length=1)
+
+
 
 class RegisterIn(serializers.Serializer):
-    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
+    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150, error_messages={
+        "invalid": "Use only letters, digits and @ . + - _ (no spaces, symbols or invisible characters)."})
     email = serializers.EmailField()
     password = serializers.CharField(max_length=128, write_only=True)
     role = serializers.ChoiceField(choices=[Role.STUDENT, Role.TEACHER], default=Role.STUDENT)
@@ -74,12 +100,43 @@ class LessonOut(serializers.Serializer):
     title = serializers.CharField()
     summary = serializers.CharField()
     course = serializers.IntegerField()
-    module = serializers.IntegerField()
+    module = serializers.IntegerField(allow_null=True)
     language = serializers.CharField()
     exercises = serializers.ListField(child=serializers.IntegerField())
     blocks = serializers.ListField(child=serializers.DictField())
     previous = serializers.IntegerField(allow_null=True)
     next = serializers.IntegerField(allow_null=True)
+
+
+class CourseListParams(serializers.Serializer):
+    """Query parameters of the course list. Strings only, but never with NUL characters,
+    which PostgreSQL cannot compare (they would be a 500)."""
+
+    lang = serializers.CharField(required=False, allow_blank=True)
+    language = serializers.CharField(required=False, allow_blank=True)
+    level = serializers.CharField(required=False, allow_blank=True)
+    competency = serializers.CharField(required=False, allow_blank=True)
+    q = serializers.CharField(required=False, allow_blank=True)
+
+
+class SearchParams(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True)
+
+
+class ImportParams(serializers.Serializer):
+    academy = serializers.CharField(required=False, allow_blank=True)
+
+
+class SearchHitOut(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["course", "lesson"])
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+
+
+class SearchOut(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = SearchHitOut(many=True)
 
 
 class StatusOut(serializers.Serializer):
@@ -121,11 +178,18 @@ class ExerciseImportOut(serializers.Serializer):
     created = serializers.BooleanField()
 
 
-class NodeOut(serializers.Serializer):
+class ChoiceOut(serializers.Serializer):
     id = serializers.CharField()
-    type = serializers.CharField()
     text = serializers.CharField()
-    choices = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+class NodeOut(serializers.Serializer):
+    """A scenario node as the learner sees it: never weights, feedback, critical flags or links."""
+
+    id = serializers.CharField()
+    type = serializers.ChoiceField(choices=["choice", "reply", "outcome"])
+    text = serializers.CharField()
+    choices = ChoiceOut(many=True, required=False)
     min_words = serializers.IntegerField(required=False)
     max_words = serializers.IntegerField(required=False)
     outcome = serializers.CharField(required=False)
@@ -144,11 +208,63 @@ class AttemptOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     graded_at = serializers.DateTimeField(allow_null=True)
+    last_error = serializers.CharField(required=False, help_text="academy staff only")
+    failures = serializers.IntegerField(required=False, help_text="academy staff only")
+
+
+class CompetencyViewOut(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    weight = serializers.FloatField()
+
+
+class QuestionViewOut(serializers.Serializer):
+    id = serializers.CharField()
+    type = serializers.CharField()
+    text = serializers.CharField()
+    points = serializers.FloatField()
+    options = ChoiceOut(many=True)
+
+
+class ExerciseOut(serializers.Serializer):
+    """The learner's view: no nodes beyond the start, no weights, feedback or keys."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=["scenario", "quiz"])
+    version = serializers.IntegerField()
+    visibility = serializers.ChoiceField(choices=["practice", "course"])
+    attempt_limit = serializers.IntegerField(allow_null=True)
+    attempts_left = serializers.IntegerField(allow_null=True)
+    format = serializers.CharField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    language = serializers.CharField()
+    pass_threshold = serializers.FloatField()
+    summary = serializers.CharField(required=False, help_text="scenarios")
+    competencies = CompetencyViewOut(many=True, required=False, help_text="scenarios")
+    start_node = NodeOut(required=False, help_text="scenarios")
+    questions = QuestionViewOut(many=True, required=False, help_text="quizzes")
+
+
+class HistoryRowOut(serializers.Serializer):
+    kind = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    engine_version = serializers.CharField()
+    actor = serializers.CharField(allow_null=True)
+    reason = serializers.CharField()
+    overrides = serializers.DictField()
+    overall = serializers.FloatField(allow_null=True)
+    passed = serializers.BooleanField(allow_null=True)
+
+
+class HistoryOut(serializers.Serializer):
+    results = HistoryRowOut(many=True)
 
 
 class AttemptSubmitIn(serializers.Serializer):
-    steps = serializers.ListField(child=serializers.DictField(), required=False)
-    answers = serializers.DictField(required=False)
+    steps = serializers.ListField(child=serializers.DictField(), required=False,
+                                  help_text='a whole scenario path: [{"node", "choice"} or {"node", "reply"}, ...]')
+    answers = serializers.DictField(required=False, help_text="a quiz's answers by question id")
 
 
 class StepIn(serializers.Serializer):
@@ -189,6 +305,12 @@ class JoinIn(serializers.Serializer):
     join_code = serializers.CharField(max_length=32)
 
 
+class JoinOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    joined = serializers.BooleanField()
+
+
 class RosterIn(serializers.Serializer):
     student = serializers.CharField(max_length=254, help_text="username or email")
 
@@ -209,7 +331,17 @@ class AssignmentOut(serializers.Serializer):
     due_at = serializers.DateTimeField()
 
 
+class AssignmentListOut(serializers.Serializer):
+    results = AssignmentOut(many=True)
+
+
 class ExtensionIn(serializers.Serializer):
+    student = serializers.IntegerField()
+    due_at = serializers.DateTimeField()
+
+
+class ExtensionOut(serializers.Serializer):
+    assignment = serializers.IntegerField()
     student = serializers.IntegerField()
     due_at = serializers.DateTimeField()
 
@@ -230,9 +362,40 @@ class MatrixRowOut(serializers.Serializer):
     modules = MatrixCellOut(many=True)
 
 
+class MatrixModuleOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    assignment = serializers.IntegerField()
+    due_at = serializers.DateTimeField()
+
+
 class ClassProgressOut(serializers.Serializer):
     students = MatrixRowOut(many=True)
-    modules = serializers.ListField(child=serializers.DictField())
+    modules = MatrixModuleOut(many=True)
+
+
+class AtRiskRowOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    overdue_modules = serializers.ListField(child=serializers.IntegerField())
+    inactive = serializers.BooleanField()
+    last_activity_at = serializers.DateTimeField(allow_null=True)
+
+
+class AtRiskOut(serializers.Serializer):
+    results = AtRiskRowOut(many=True)
+
+
+class ReplyOut(serializers.Serializer):
+    attempt = serializers.IntegerField()
+    student = serializers.CharField()
+    exercise = serializers.CharField()
+    node = serializers.CharField()
+    reply = serializers.CharField()
+    met = serializers.ListField(child=serializers.CharField())
+    missed = serializers.ListField(child=serializers.CharField())
+    avoided = serializers.ListField(child=serializers.CharField())
+    score = serializers.FloatField(allow_null=True)
 
 
 class CompetencyOut(serializers.Serializer):
@@ -240,6 +403,10 @@ class CompetencyOut(serializers.Serializer):
     label = serializers.CharField()
     score = serializers.FloatField()
     exercises = serializers.IntegerField()
+
+
+class CompetenciesOut(serializers.Serializer):
+    results = CompetencyOut(many=True)
 
 
 class RegradeOut(serializers.Serializer):

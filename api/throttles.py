@@ -1,22 +1,48 @@
 """Rate limits: sign-in, token and registration per address and per account,
 join codes per learner and address, attempt creation per learner. 429s carry
-Retry-After (DRF sets it from `wait()`)."""
+Retry-After (DRF sets it from `wait()`; the site's forms use `refusal_wait`).
+
+The address is REMOTE_ADDR unless REST_FRAMEWORK["NUM_PROXIES"] says how many
+proxies in front of the site append to X-Forwarded-For: trusting that header
+from anyone would let a client name a new address on every try."""
+import math
+
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 
-class AuthAddressThrottle(SimpleRateThrottle):
+class RateFromSettings(SimpleRateThrottle):
+    """DRF copies the rates into a class attribute at import; read them per request instead, so a
+    changed setting (an environment, a test's `settings` fixture) applies without a restart."""
+
+    def get_rate(self):
+        self.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        return super().get_rate()
+
+
+def _submitted(request, field: str) -> str:
+    """A field of the body, from a DRF request (JSON) or a plain Django one (a site form)."""
+    data = getattr(request, "data", None)
+    if data is None:
+        data = request.POST if request.method == "POST" else {}
+    if not hasattr(data, "get"):
+        return ""
+    return str(data.get(field) or "").strip().lower()
+
+
+class AuthAddressThrottle(RateFromSettings):
     scope = "auth"
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class AuthAccountThrottle(SimpleRateThrottle):
+class AuthAccountThrottle(RateFromSettings):
+    """The username tried, whoever tries it: many addresses guessing one password share this limit."""
     scope = "auth"
 
     def get_cache_key(self, request, view):
-        data = request.data if isinstance(request.data, dict) else {}
-        username = str(data.get("username") or "").strip().lower()
+        username = _submitted(request, "username")
         if not username:
             return None
         return self.cache_format % {"scope": "auth-account", "ident": username}
@@ -26,7 +52,7 @@ class JoinAddressThrottle(AuthAddressThrottle):
     scope = "join"
 
 
-class JoinAccountThrottle(SimpleRateThrottle):
+class JoinAccountThrottle(RateFromSettings):
     scope = "join"
 
     def get_cache_key(self, request, view):
@@ -35,10 +61,19 @@ class JoinAccountThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": "join-account", "ident": request.user.pk}
 
 
-class AttemptThrottle(SimpleRateThrottle):
+class AttemptThrottle(RateFromSettings):
     scope = "attempts"
 
     def get_cache_key(self, request, view):
         if request.method != "POST" or not request.user.is_authenticated:
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+def refusal_wait(request, throttles) -> int | None:
+    """For views outside DRF: None when every throttle allows the request, else the whole seconds to wait
+    (at least 1) for the Retry-After header. Every throttle counts the try, as DRF's views do."""
+    waits = [throttle.wait() for throttle in throttles if not throttle.allow_request(request, None)]
+    if not waits:
+        return None
+    return max(1, math.ceil(max((w or 0) for w in waits)))

@@ -110,9 +110,19 @@ def section(results) -> str:
 def write_docs(results):
     sections = _existing_sections()
     sections[results.mode] = section(results)
+    DOCS.write_text(_render(sections))
+    return DOCS
+
+
+def _render(sections: dict) -> str:
     text = TEMPLATE.read_text()
     for mode in MODES:
         body = sections.get(mode, f"No {mode} run recorded yet: run `make bench{'-full' if mode == 'full' else ''}`.\n")
         text = text.replace(f"{{{{{mode}}}}}", f"{_marker(mode, 'start')}\n{body}{_marker(mode, 'end')}")
-    DOCS.write_text(text)
-    return DOCS
+    return text
+
+
+if __name__ == "__main__":
+    # `python -m bench.report`: re-render docs/benchmarks.md from the template after editing its fixed
+    # text, keeping the recorded sections of both modes as they are.
+    DOCS.write_text(_render(_existing_sections()))

@@ -1,7 +1,82 @@
 """Reads of published course content, each a fixed number of queries."""
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
 from wagtail.models import Page
 
 from .models import CoursePage, LessonExercise, LessonPage, ModulePage
+
+# The published course and its structure are read by every course, lesson
+# and progress request and change only when pages are saved, published,
+# unpublished, moved or deleted (or a view restriction changes), so they are
+# cached, each entry tagged with the tree's generation, which any such change
+# replaces (structure_changed, wired in cms/signals.py). One generation, not a
+# key per course: a move or an unpublished ancestor changes courses other than
+# the page's own, and changes are rare next to reads. An entry and the current
+# generation come back in one round trip (get_many).
+GENERATION_KEY = "cms:tree:generation"
+# Bounds how long a missed invalidation (the cache unreachable during a publish) can serve an old tree.
+CACHE_TIMEOUT = 600
+
+log = logging.getLogger(__name__)
+
+
+def _tree_cache_enabled() -> bool:
+    """Only with a cache all processes share: with a per-process one (no REDIS_URL), a publish
+    in one process (the worker publishes scheduled pages) would not reach the others' entries.
+    The setting PAGE_TREE_CACHE forces it on or off (the tests turn it on)."""
+    forced = getattr(settings, "PAGE_TREE_CACHE", None)
+    if forced is not None:
+        return bool(forced)
+    return not isinstance(caches["default"], LocMemCache | DummyCache)
+
+
+def _cached(key: str, compute):
+    """compute() as cached under the current generation; a None result is not cached."""
+    if not _tree_cache_enabled():
+        return compute()
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:  # first use, or evicted: a fresh one matches no older entry
+            cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+            generation = cache.get(GENERATION_KEY)
+    except Exception as exc:  # noqa: BLE001 - without the cache, read the database: slower, never stale
+        log.warning("page tree cache unavailable (%s)", exc)
+        return compute()
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    value = compute()
+    if value is not None:
+        try:
+            cache.set(key, (generation, value), CACHE_TIMEOUT)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("page tree cache not written (%s)", exc)
+    return value
+
+
+def structure_changed(**kwargs) -> None:
+    """Signal receiver: the page tree changed, so every cached course and structure is out of date.
+
+    Now, for this process and the tests' transactions, and again on commit:
+    a request that read the tree before the change committed may have cached
+    the old state under the generation set now.
+    """
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> None:
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception as exc:  # noqa: BLE001 - a publish must not fail on the cache; entries expire anyway
+        log.error("page tree cache not invalidated (%s); entries expire within %s s", exc, CACHE_TIMEOUT)
 
 
 def published_courses():
@@ -9,11 +84,21 @@ def published_courses():
     return CoursePage.objects.live().public().select_related("locale").order_by("path")
 
 
+def published_course(course_id: int) -> CoursePage | None:
+    """The course if it is published (live, reachable and public), else None. Cached (see above)."""
+    return _cached(f"cms:course:{course_id}", lambda: published_courses().filter(pk=course_id).first())
+
+
 def course_structure(course: CoursePage) -> list[dict]:
     """Live modules with their live lessons and embedded exercise ids, in tree order.
 
-    Three queries whatever the size: modules, lessons, lesson-exercise links.
+    Cached (see above); on a miss three queries whatever the size: modules,
+    lessons, lesson-exercise links. Each call returns its own copy.
     """
+    return _cached(f"cms:structure:{course.pk}", lambda: _course_structure(course))
+
+
+def _course_structure(course: CoursePage) -> list[dict]:
     modules = list(ModulePage.objects.live().child_of(course).order_by("path").values("id", "title", "path"))
     lessons = list(
         LessonPage.objects.live().descendant_of(course).order_by("path").values("id", "title", "path")

@@ -2,16 +2,20 @@
 
 - The lesson-exercise index follows publishing, including scheduled and workflow publishes,
   of a lesson or of any page above it (unpublishing a module un-indexes its lessons), and moves.
+- Any change to the page tree, its view restrictions or a deleted exercise forgets the cached
+  published courses and course structures (cms.selectors).
 - Staff join or leave their academy's editor/reviewer group when their membership changes.
 - A new translation of an academy page gets the academy's permissions and workflow, so
   its editors can work on the translated tree (wagtail-localize or copy_for_translation).
 """
 from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from accounts.models import AcademyMembership
 
 from .models import AcademyPage, CoursePage, CurriculumPage, HomePage, LessonPage, ModulePage
+from .selectors import structure_changed
 from .services import lesson_index_sync_under
 
 INDEXED_TREE = (HomePage, AcademyPage, CurriculumPage, CoursePage, ModulePage, LessonPage)
@@ -38,6 +42,14 @@ for _model in INDEXED_TREE:
     page_published.connect(_sync, sender=_model)
     page_unpublished.connect(_sync, sender=_model)
 post_page_move.connect(_sync)
+# After the index (receivers run in connection order): forget the cached course structures.
+for _model in (*INDEXED_TREE, Page):
+    for _signal in (page_published, page_unpublished, post_save, post_delete):
+        _signal.connect(structure_changed, sender=_model)
+post_page_move.connect(structure_changed)
+post_delete.connect(structure_changed, sender="assessments.Exercise")  # cascades to its lesson links
+post_save.connect(structure_changed, sender=PageViewRestriction)  # a course can stop being public
+post_delete.connect(structure_changed, sender=PageViewRestriction)
 post_save.connect(_membership_changed, sender=AcademyMembership)
 post_delete.connect(_membership_changed, sender=AcademyMembership)
 post_save.connect(_academy_page_created, sender=AcademyPage)

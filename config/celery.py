@@ -2,7 +2,7 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import task_prerun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -27,3 +27,15 @@ def _require_broker(**_):
         )
         sys.stderr.flush()
         os._exit(2)
+
+
+@task_prerun.connect
+def _drop_dead_database_connections(**_):
+    """Celery keeps database connections across tasks (CELERY_DB_REUSE_MAX) but,
+    unlike a web request, never health-checks them: one the database dropped
+    would fail every later task. Check before each task, as Django does per request."""
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None and not conn.is_usable():
+            conn.close()

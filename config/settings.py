@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "drf_standardized_errors",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "frontend.csp.PathContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -95,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -141,6 +144,10 @@ STORAGES = {
 
 # --- Wagtail -------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Parley"
+# No Gravatar: staff e-mail hashes stay here, and the admin's policy needs no third-party images.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor the admin's release check, a browser fetch to a third party the admin's policy refuses.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
@@ -159,7 +166,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],  # refuses NUL characters (PostgreSQL cannot store them)
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
@@ -167,13 +174,16 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "auth": env_str("THROTTLE_AUTH", "30/min"),
         "join": env_str("THROTTLE_JOIN", "30/min"),
         "attempts": env_str("THROTTLE_ATTEMPTS", "120/min"),
     },
+    # How many proxies in front append to X-Forwarded-For; 0 trusts only the socket's address (a client
+    # could otherwise name a fresh address for each try and slip the per-address limits).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 DRF_STANDARDIZED_ERRORS = {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True}
@@ -182,6 +192,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API v1 of Parley, a MOOC platform for diplomatic skills.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our static files, not a CDN: the docs page's policy allows scripts from 'self' only.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
@@ -192,6 +205,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "api.schema.nullable_references",
     ],
 }
 API_TOKEN_TTL = timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 24 * 14))
@@ -213,7 +227,14 @@ FILE_BROKER_TRANSPORT_OPTIONS = file_broker_options(BROKER_DIR)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     FILE_BROKER_TRANSPORT_OPTIONS
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+    else {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        # A publish from a request tries to connect twice, 0.2 s apart, each
+        # connect bounded, instead of kombu's default two seconds of retries:
+        # a submission answers at once while the broker is down (the sweep queues it).
+        "max_retries": 1, "interval_start": 0.2, "interval_step": 0.2, "interval_max": 0.5,
+        "socket_connect_timeout": 2,
+    }
 )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Celery closes DB connections around every task unless told to reuse them (cost measured in B4).
@@ -248,6 +269,41 @@ GRADING_STUCK_AFTER = timedelta(seconds=env_int("GRADING_STUCK_AFTER_SECONDS", 1
 GRADING_MAX_FAILURES = env_int("GRADING_MAX_FAILURES", 3)
 
 # --- Security -------------------------------------------------------------------
+from django.utils.csp import CSP  # noqa: E402
+
+# The site: scripts and styles only from our static files (or an inline script carrying the
+# request's nonce, `{% csp_nonce_attr %}`); no inline style or handler; lesson audio and video
+# may come from another HTTPS host (the CMS's media blocks take URLs).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "media-src": [CSP.SELF, "https:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],
+}
+# JSON answers load nothing and are never framed.
+CSP_API = {"default-src": [CSP.NONE], "base-uri": [CSP.NONE], "form-action": [CSP.NONE],
+           "frame-ancestors": [CSP.NONE]}
+# Swagger UI (served by us, see SPECTACULAR_SETTINGS): scripts from 'self' only, but React sets
+# inline styles and its icons are data: images. The page shows no user content.
+CSP_API_DOCS = {**SECURE_CSP, "script-src": [CSP.SELF], "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
+# Wagtail's and Django's admin: staff only, behind sign-in, rendering sanitised content. Wagtail 8
+# still runs inline scripts (the page explorer's and editor's set-up; its vendor bundle adds more),
+# and our exercise authoring screens carry inline styles, so scripts and styles may be inline there;
+# everything else stays as strict as the site, including where forms post and who may frame it.
+CSP_ADMIN = {**SECURE_CSP, "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+             "style-src": [CSP.SELF, CSP.UNSAFE_INLINE], "img-src": [CSP.SELF, "data:", "blob:"],
+             "media-src": [CSP.SELF, "https:", "blob:"]}
+PARLEY_CSP_BY_PATH = [
+    ("/api/v1/docs/", CSP_API_DOCS),
+    ("/api/", CSP_API),
+    ("/cms/", CSP_ADMIN),
+    ("/django-admin/", CSP_ADMIN),
+]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -7,6 +7,7 @@ put them in the shape a page needs.
 from django.db.models import Count, Q
 from wagtail.models import Page
 
+from accounts.privacy import display_name
 from accounts.selectors import academy_ids_of
 from assessments import grading
 from assessments.models import Attempt, Exercise
@@ -214,7 +215,8 @@ def teacher_classes(*, teacher) -> list[SchoolClass]:
 
 def class_roster(*, school_class: SchoolClass) -> list[dict]:
     return [
-        {"id": m.student_id, "username": m.student.username, "email": m.student.email, "joined_at": m.joined_at,
+        {"id": m.student_id, "username": display_name(m.student.username), "email": m.student.email,
+         "joined_at": m.joined_at,
          "last_activity_at": m.student.last_activity_at}
         for m in school_class.memberships.select_related("student").order_by("student__username")
     ]
@@ -224,7 +226,8 @@ def class_assignments(*, school_class: SchoolClass) -> list[dict]:
     rows = []
     for a in school_class.assignments.select_related("module", "course").prefetch_related("extensions__student"):
         rows.append({"id": a.pk, "module": a.module, "course": a.course, "due_at": a.due_at,
-                     "extensions": [{"student": e.student.username, "due_at": e.due_at} for e in a.extensions.all()]})
+                     "extensions": [{"student": display_name(e.student.username), "due_at": e.due_at}
+                                    for e in a.extensions.all()]})
     return rows
 
 
@@ -258,7 +261,8 @@ def class_replies(*, school_class: SchoolClass, limit: int = 50) -> list[dict]:
             rubric = node.get("rubric", {"criteria": [], "avoid": []})
             result = graded.get(step["node"], {})
             rows.append({
-                "attempt": attempt.pk, "student": attempt.learner.username, "exercise": attempt.exercise.title,
+                "attempt": attempt.pk, "student": display_name(attempt.learner.username),
+                "exercise": attempt.exercise.title,
                 "node": step["node"], "prompt": node.get("text", ""), "reply": step["reply"],
                 "score": attempt.score, "passed": attempt.passed, "graded_at": attempt.graded_at,
                 "criteria": [{"id": c["id"], "label": c["label"], "met": c["id"] in result.get("met", [])}

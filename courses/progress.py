@@ -5,42 +5,101 @@ live lesson embeds has a passed attempt by that learner. Percentages are over
 live lessons, computed when read, so adding, removing or unpublishing a
 lesson changes them at once (see docs/architecture.md, "Progress").
 """
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q, Value
 from django.utils import timezone
 from wagtail.models import Page
 
+from accounts.privacy import display_name
 from assessments.models import Attempt
 from cms.models import CoursePage, LessonExercise, LessonPage
 from cms.selectors import course_structure
 
+from .errors import Forbidden
 from .models import Assignment, ClassMembership, Enrolment, Extension, LessonCompletion, SchoolClass
+
+# Tags of the parts of the UNION ALL queries below.
+_READ, _EMBEDS, _PASSED, _ENROLLED = 0, 1, 2, 3
 
 
 def completed_pairs(*, learner_ids, lesson_ids) -> set[tuple[int, int]]:
-    """(learner_id, lesson_id) pairs that count as completed. One query."""
+    """(learner_id, lesson_id) pairs that count as completed. One query.
+
+    The read marks, the exercises the lessons embed and the passed attempts of
+    these learners at these exercises come back together (UNION ALL, each part
+    an index range bounded by the given learners and lessons) and the rule is
+    applied here. A nested NOT EXISTS did it in SQL, but PostgreSQL planned the
+    inner one over every passed attempt on the platform, so a class's matrix
+    grew with the whole database (docs/benchmarks.md, B6).
+    """
+    learner_ids, lesson_ids = list(learner_ids), list(lesson_ids)
+    if not learner_ids or not lesson_ids:
+        return set()
+    reads = LessonCompletion.objects.filter(learner_id__in=learner_ids, lesson_id__in=lesson_ids).annotate(
+        part=Value(_READ)).order_by().values_list("learner_id", "lesson_id", "part")
+    embeds = LessonExercise.objects.filter(lesson_id__in=lesson_ids).annotate(
+        part=Value(_EMBEDS)).order_by().values_list("lesson_id", "exercise_id", "part")
     passed = Attempt.objects.filter(
-        learner_id=OuterRef(OuterRef("learner_id")),
-        exercise_id=OuterRef("exercise_id"),
+        learner_id__in=learner_ids,
+        exercise_id__in=LessonExercise.objects.filter(lesson_id__in=lesson_ids).values("exercise_id"),
         status=Attempt.Status.GRADED,
         passed=True,
-    )
-    unmet = LessonExercise.objects.filter(lesson_id=OuterRef("lesson_id")).filter(~Exists(passed))
-    return set(
-        LessonCompletion.objects.filter(learner_id__in=learner_ids, lesson_id__in=lesson_ids)
-        .filter(~Exists(unmet))
-        .values_list("learner_id", "lesson_id")
-    )
+    ).annotate(part=Value(_PASSED)).order_by().values_list("learner_id", "exercise_id", "part")
+    read_pairs, exercises_of, passed_pairs = [], {}, set()
+    for a, b, part in reads.union(embeds, passed, all=True):
+        if part == _READ:
+            read_pairs.append((a, b))
+        elif part == _EMBEDS:
+            exercises_of.setdefault(a, []).append(b)
+        else:
+            passed_pairs.add((a, b))
+    return {
+        (learner, lesson) for learner, lesson in read_pairs
+        if all((learner, exercise) in passed_pairs for exercise in exercises_of.get(lesson, ()))
+    }
 
 
 def _percent(done: int, total: int) -> float:
     return round(100.0 * done / total, 1) if total else 0.0
 
 
-def course_progress(*, learner, course: CoursePage) -> dict:
-    """Four queries: modules, lessons, exercise links, completions."""
+def course_progress(*, learner, course: CoursePage, check_enrolled: bool = False) -> dict:
+    """The learner's progress in a course, by module and lesson.
+
+    The course's structure comes from its cache (cms.selectors); the rest is
+    one query: the learner's read marks in this course and passed attempts at
+    its exercises, plus the enrolment when `check_enrolled` asks for it (then
+    Forbidden "not_enrolled" unless enrolled).
+    """
     modules = course_structure(course)
-    lesson_ids = [lesson["id"] for m in modules for lesson in m["lessons"]]
-    done = {lesson for _, lesson in completed_pairs(learner_ids=[learner.pk], lesson_ids=lesson_ids)}
+    parts = [
+        LessonCompletion.objects.filter(learner_id=learner.pk, lesson__path__startswith=course.path)
+        .annotate(part=Value(_READ)).order_by().values_list("lesson_id", "part"),
+        Attempt.objects.filter(
+            learner_id=learner.pk,
+            exercise_id__in=LessonExercise.objects.filter(course_id=course.pk).values("exercise_id"),
+            status=Attempt.Status.GRADED,
+            passed=True,
+        ).annotate(part=Value(_PASSED)).order_by().values_list("exercise_id", "part"),
+    ]
+    if check_enrolled:
+        parts.append(Enrolment.objects.filter(learner_id=learner.pk, course_id=course.pk)
+                     .annotate(part=Value(_ENROLLED)).order_by().values_list("course_id", "part"))
+    read, passed, enrolled = set(), set(), False
+    for value, part in parts[0].union(*parts[1:], all=True):
+        if part == _READ:
+            read.add(value)
+        elif part == _PASSED:
+            passed.add(value)
+        else:
+            enrolled = True
+    if check_enrolled and not enrolled:
+        raise Forbidden.single("not_enrolled", "You are not enrolled in this course.")
+    # The same rule as completed_pairs: read, and every embedded exercise passed.
+    done = {
+        lesson["id"] for module in modules for lesson in module["lessons"]
+        if lesson["id"] in read and all(exercise in passed for exercise in lesson["exercises"])
+    }
+    total = sum(len(module["lessons"]) for module in modules)
     out_modules = []
     for module in modules:
         lessons = [{"id": lesson["id"], "completed": lesson["id"] in done} for lesson in module["lessons"]]
@@ -52,9 +111,9 @@ def course_progress(*, learner, course: CoursePage) -> dict:
         })
     return {
         "course": course.pk,
-        "percent": _percent(len(done), len(lesson_ids)),
+        "percent": _percent(len(done), total),
         "completed_lessons": len(done),
-        "total_lessons": len(lesson_ids),
+        "total_lessons": total,
         "modules": out_modules,
     }
 
@@ -130,7 +189,8 @@ def class_progress(*, school_class: SchoolClass, now=None) -> dict:
                 "due_at": due,
                 "overdue": due < now and percent < 100.0,
             })
-        rows.append({"id": student_id, "username": username, "last_activity_at": last_activity, "modules": cells})
+        rows.append({"id": student_id, "username": display_name(username), "last_activity_at": last_activity,
+                     "modules": cells})
     return {
         "class": school_class.pk,
         "modules": [

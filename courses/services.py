@@ -98,7 +98,8 @@ def _add_student(school_class: SchoolClass, student) -> tuple[SchoolClass, bool]
 
 def roster_add(*, school_class: SchoolClass, username_or_email: str):
     key = (username_or_email or "").strip()
-    student = User.objects.filter(Q(username__iexact=key) | Q(email__iexact=key), role=Role.STUDENT).first() if key else None
+    student = User.objects.filter(Q(username__iexact=key) | Q(email__iexact=key), role=Role.STUDENT,
+                                   is_active=True).first() if key else None
     if student is None:
         raise AssessmentError.single("unknown_student", "No student with that username or email.", "student")
     _add_student(school_class, student)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from api.throttles import JoinAccountThrottle, JoinAddressThrottle
+from api.throttles import AttemptThrottle, JoinAccountThrottle, JoinAddressThrottle, refusal_wait
 from assessments import selectors as assessment_selectors
 from assessments import services as assessment_services
 from assessments.errors import AssessmentError
@@ -30,6 +30,7 @@ from . import labels
 from .access import error_text
 from .charts import bar_chart
 from .forms import JoinForm
+from .views import TOO_MANY, too_many
 
 
 def _int(value) -> int:
@@ -241,6 +242,9 @@ def quiz_submit(request, exercise_id):
     exercise = _exercise_for(request.user, exercise_id)
     if exercise.kind != Exercise.Kind.QUIZ:
         raise Http404
+    if (wait := refusal_wait(request, (AttemptThrottle(),))) is not None:
+        return too_many(render(request, "frontend/too_many.html", {
+            "message": TOO_MANY, "back": reverse("frontend:exercise", args=[exercise.pk])}), wait)
     summary = assessment_selectors.exercise_learner_view(exercise=exercise, learner=request.user)
     answers, problems = _quiz_answers(request.POST, summary["questions"])
     if problems:
@@ -310,27 +314,26 @@ def my_competencies(request):
     return render(request, "frontend/competencies.html", {"section": "competencies", "rows": rows, "chart": chart})
 
 
-def _throttled(request) -> bool:
-    return any(not throttle.allow_request(request, None) for throttle in (JoinAddressThrottle(), JoinAccountThrottle()))
-
-
 @login_required
 def join_class(request):
+    if request.method == "POST":
+        # Every try counts, a mistyped code too: guessing codes is what the limit stops.
+        wait = refusal_wait(request, (JoinAddressThrottle(), JoinAccountThrottle()))
+        if wait is not None:
+            return too_many(render(request, "frontend/join.html", {
+                "section": "join", "form": JoinForm(), "throttled": TOO_MANY}), wait)
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _throttled(request):
-            form.add_error("join_code", _("Too many tries. Wait a minute and try again."))
+        try:
+            school_class, created = services.class_join(student=request.user,
+                                                        join_code=form.cleaned_data["join_code"])
+        except (NotFound, Forbidden) as exc:
+            form.add_error("join_code", error_text(exc) if isinstance(exc, NotFound)
+                           else _("Only student accounts can join a class."))
         else:
-            try:
-                school_class, created = services.class_join(student=request.user,
-                                                            join_code=form.cleaned_data["join_code"])
-            except (NotFound, Forbidden) as exc:
-                form.add_error("join_code", error_text(exc) if isinstance(exc, NotFound)
-                               else _("Only student accounts can join a class."))
+            if created:
+                messages.success(request, _("You joined the class “%(name)s”.") % {"name": school_class.name})
             else:
-                if created:
-                    messages.success(request, _("You joined the class “%(name)s”.") % {"name": school_class.name})
-                else:
-                    messages.info(request, _("You are already in the class “%(name)s”.") % {"name": school_class.name})
-                return redirect("frontend:progress")
+                messages.info(request, _("You are already in the class “%(name)s”.") % {"name": school_class.name})
+            return redirect("frontend:progress")
     return render(request, "frontend/join.html", {"section": "join", "form": form})

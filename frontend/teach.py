@@ -206,5 +206,5 @@ def override(request, class_id, attempt_id):
     else:
         attempt.refresh_from_db()
         messages.success(request, _("Override saved. %(student)s's score is now %(score)s.") %
-                         {"student": attempt.learner.username, "score": attempt.score})
+                         {"student": attempt.learner.display_name, "score": attempt.score})
     return redirect(target)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import academy, learn, teach, views
+from . import academy, account, learn, teach, views
 
 app_name = "frontend"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("sign-up/", views.sign_up, name="sign-up"),
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+    path("account/", account.account, name="account"),
+    path("account/data.json", account.account_export, name="account-export"),
+    path("account/delete/", account.account_delete, name="account-delete"),
     # learners
     path("courses/", learn.catalogue, name="catalogue"),
     path("courses/<str:course_id>/", learn.course_detail, name="course"),

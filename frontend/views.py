@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from api.errors import error_body
-from api.throttles import AuthAddressThrottle
+from api.throttles import AuthAccountThrottle, AuthAddressThrottle, refusal_wait
 from courses import dashboards
 
 from .access import is_staff_member, is_teacher
@@ -29,30 +29,39 @@ def safe_next(request, fallback: str) -> str:
     return fallback
 
 
-def _auth_throttled(request) -> bool:
-    """Sign-in and sign-up tries per address, at the rate the API's auth endpoints allow."""
-    return request.method == "POST" and not AuthAddressThrottle().allow_request(request, None)
+def auth_refusal(request) -> int | None:
+    """Sign-in and sign-up tries per address and per username tried, at the rate the API's auth endpoints
+    allow: the seconds to wait when refused, else None."""
+    if request.method != "POST":
+        return None
+    return refusal_wait(request, (AuthAddressThrottle(), AuthAccountThrottle()))
 
 
-TOO_MANY = _lazy("Too many tries from this address. Wait a minute and try again.")
+def too_many(response, wait: int):
+    response.status_code = 429
+    response["Retry-After"] = str(wait)
+    return response
+
+
+TOO_MANY = _lazy("Too many tries. Wait a minute and try again.")
 
 
 class SignInView(auth_views.LoginView):
     template_name = "frontend/sign_in.html"
 
     def post(self, request, *args, **kwargs):
-        if _auth_throttled(request):
+        if (wait := auth_refusal(request)) is not None:
             # An unbound form: the refused try is not checked, so it tells nothing about the password.
             context = self.get_context_data(form=self.get_form_class()(request), throttled=TOO_MANY)
-            return self.render_to_response(context, status=429)
+            return too_many(self.render_to_response(context), wait)
         return super().post(request, *args, **kwargs)
 
 
 def sign_up(request):
-    if _auth_throttled(request):
-        return render(request, "frontend/sign_up.html", {
+    if (wait := auth_refusal(request)) is not None:
+        return too_many(render(request, "frontend/sign_up.html", {
             "form": SignUpForm(), "title": _("Create your account"), "next": safe_next(request, ""),
-            "throttled": TOO_MANY}, status=429)
+            "throttled": TOO_MANY}), wait)
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()

@@ -73,3 +73,77 @@ def wait_for(predicate, timeout=60.0, interval=0.1):
             return value
         time.sleep(interval)
     return predicate()
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now (the OS picks it)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(**overrides) -> dict:
+    """The environment of a production-like web process against the test database."""
+    import secrets
+
+    env = worker_env(overrides.pop("CELERY_BROKER_URL", None))
+    env.update({
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "SECURE_SSL_REDIRECT": "false",
+        "THROTTLE_ATTEMPTS": "100000/min",
+        "THROTTLE_JOIN": "100000/min",
+        "THROTTLE_AUTH": "100000/min",
+    })
+    env.update(overrides)
+    return env
+
+
+@contextmanager
+def running_server(env: dict | None = None, workers: int = 2, threads: int = 2, log=None):
+    """Serve the site with gunicorn on a free port; yields (process, base URL). Stopped on exit."""
+    import urllib.error
+    import urllib.request
+
+    port = free_port()
+    cmd = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
+           "--workers", str(workers), "--threads", str(threads), "--timeout", "60", "--graceful-timeout", "5",
+           "--log-level", "warning"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env or server_env(), stdout=log or subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT if log else subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+
+    def up():
+        if proc.poll() is not None:
+            raise RuntimeError(f"the web server exited with {proc.returncode}")
+        try:
+            # Not the health check: it waits for the broker, which a fault test may have taken away.
+            with urllib.request.urlopen(f"{base}/api/v1/courses/", timeout=5):
+                return True
+        except urllib.error.HTTPError:
+            return True  # answering at all is up
+        except OSError:
+            return False
+
+    try:
+        if not wait_for(up, timeout=60, interval=0.2):
+            raise RuntimeError("the web server did not answer within 60 s")
+        yield proc, base
+    finally:
+        stop_worker(proc)
+
+
+def child_pids(pid: int) -> set[int]:
+    """Direct children of a process (gunicorn's workers), read from /proc."""
+    children = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                children.add(int(entry.name))
+    return children

@@ -1,21 +1,42 @@
-from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
-from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from django.contrib.auth import authenticate, logout
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import privacy
 from accounts.models import ApiToken
 from accounts.services import AccountError, token_issue, token_revoke, user_register
 
 from .. import serializers as s
-from ..throttles import AuthAccountThrottle, AuthAddressThrottle
+from ..schema import AutoSchema
+from ..throttles import AuthAccountThrottle, AuthAddressThrottle, RateFromSettings
 from .base import validated
 
 
 def user_json(user) -> dict:
     return {"id": user.pk, "username": user.username, "email": user.email, "role": user.role}
+
+
+class AccountDeleteIn(serializers.Serializer):
+    password = serializers.CharField(max_length=128, write_only=True, help_text="your current password")
+
+
+class ExportOut(serializers.Serializer):
+    format = serializers.CharField()
+    exported_at = serializers.DateTimeField()
+    profile = serializers.DictField()
+    academies = serializers.ListField(child=serializers.DictField())
+    enrolments = serializers.ListField(child=serializers.DictField())
+    lessons_read = serializers.ListField(child=serializers.DictField())
+    class_memberships = serializers.ListField(child=serializers.DictField())
+    extensions = serializers.ListField(child=serializers.DictField())
+    classes_taught = serializers.ListField(child=serializers.DictField())
+    attempts = serializers.ListField(child=serializers.DictField())
+    tokens = serializers.ListField(child=serializers.DictField())
+    audit_events = serializers.ListField(child=serializers.DictField())
 
 
 class RegisterView(APIView):
@@ -58,8 +79,38 @@ class LogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class PasswordCheckThrottle(RateFromSettings):
+    """Deleting checks the password: limited per account like sign-in, so a stolen session cannot guess it."""
+    scope = "auth"
+
+    def get_cache_key(self, request, view):
+        if request.method != "DELETE" or not request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": "auth-account", "ident": f"user-{request.user.pk}"}
+
+
+class BodyOnDeleteSchema(AutoSchema):
+    """drf-spectacular documents request bodies for POST, PUT and PATCH only; deleting
+    the account takes the password in its body, which OpenAPI allows, so show it."""
+
+    def _get_request_body(self, direction="request"):
+        if self.method != "DELETE":
+            return super()._get_request_body(direction)
+        self.method = "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = "DELETE"
+
+
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
+    schema = BodyOnDeleteSchema()
+
+    def get_throttles(self):
+        if self.request.method == "DELETE":
+            return [AuthAddressThrottle(), PasswordCheckThrottle()]
+        return super().get_throttles()
 
     @extend_schema(responses={200: s.MeOut}, tags=["accounts"])
     def get(self, request):
@@ -68,3 +119,31 @@ class MeView(APIView):
             for m in request.user.academy_memberships.select_related("academy")
         ]
         return Response({**user_json(request.user), "academies": academies})
+
+    @extend_schema(
+        request=AccountDeleteIn,
+        responses={204: None, 400: OpenApiResponse(description="wrong password, in the error shape"),
+                   403: OpenApiResponse(description="academy staff and administrators are closed by an admin")},
+        tags=["accounts"],
+        description="Delete your account. Personal data is removed and every token and session ends; "
+                    "graded attempts stay, anonymised, in class statistics.",
+    )
+    def delete(self, request):
+        data = validated(AccountDeleteIn, request.data)
+        try:
+            privacy.account_delete(user=request.user, password=data["password"])
+        except AccountError as exc:
+            if exc.code == "managed_account":
+                raise PermissionDenied(exc.detail, code=exc.code) from None
+            raise ValidationError({exc.attr: [exc.detail]}, code=exc.code) from None
+        logout(request._request)  # a session-signed request also loses its cookie now
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ExportView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: ExportOut}, tags=["accounts"],
+                   description="Everything Parley keeps about you, as JSON (format parley-export/1).")
+    def get(self, request):
+        return Response(privacy.user_export(user=request.user))

@@ -19,14 +19,15 @@ from cms.selectors import (
     courses_for_language,
     lesson_course,
     live_lesson,
+    published_course,
     published_courses,
 )
 from courses import progress, services
 from courses.models import Enrolment
-from courses.errors import Forbidden
 
 from .. import serializers as s
-from .base import int_or_404
+from ..schema import error_responses
+from .base import int_or_404, validated
 
 LIST_PARAMS = [
     OpenApiParameter("lang", str, description="language code; falls back to the original language"),
@@ -62,15 +63,20 @@ def _with_covers(queryset):
 
 
 def published_course_or_404(course_id) -> CoursePage:
-    return get_object_or_404(published_courses(), pk=int_or_404(course_id))
+    course = published_course(int_or_404(course_id))  # cached: read by every progress request
+    if course is None:
+        raise NotFound("No such course.")
+    return course
 
 
 class CourseListView(GenericAPIView):
     queryset = CoursePage.objects.none()  # for the schema generator; reads go through selectors
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=LIST_PARAMS, responses={200: s.CourseOut(many=True)}, tags=["catalogue"])
+    @extend_schema(parameters=LIST_PARAMS, responses={200: s.CourseOut(many=True), **error_responses(400)},
+                   tags=["catalogue"])
     def get(self, request):
+        validated(s.CourseListParams, request.query_params)
         qs = courses_for_language(_language(request))
         params = request.query_params
         if params.get("level"):
@@ -110,12 +116,11 @@ class EnrolView(APIView):
 class CourseProgressView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: s.CourseProgressOut}, tags=["progress"])
+    @extend_schema(responses={200: s.CourseProgressOut, **error_responses(403)}, tags=["progress"])
     def get(self, request, course_id):
         course = published_course_or_404(course_id)
-        if not Enrolment.objects.filter(learner=request.user, course=course).exists():
-            raise Forbidden.single("not_enrolled", "You are not enrolled in this course.")
-        return Response(progress.course_progress(learner=request.user, course=course))
+        # Refuses a learner not enrolled (403 not_enrolled) within its own query.
+        return Response(progress.course_progress(learner=request.user, course=course, check_enrolled=True))
 
 
 class MyProgressView(GenericAPIView):
@@ -167,7 +172,8 @@ def _prefetch_renditions(blocks) -> None:
 class LessonCompleteView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: s.StatusOut, 201: s.StatusOut}, tags=["progress"])
+    @extend_schema(request=None, responses={200: s.StatusOut, 201: s.StatusOut, **error_responses(403)},
+                   tags=["progress"])
     def post(self, request, lesson_id):
         _, created = services.lesson_complete(learner=request.user, lesson_id=int_or_404(lesson_id))
         return Response({"status": "read", "created": created},
@@ -178,10 +184,11 @@ class SearchView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(parameters=[OpenApiParameter("q", str, required=True)], tags=["catalogue"],
-                   responses={200: s.CourseOut(many=True)})
+                   responses={200: s.SearchOut, **error_responses(400)})
     def get(self, request):
         from cms.models import LessonPage
 
+        validated(s.SearchParams, request.query_params)
         q = (request.query_params.get("q") or "").strip()[:200]
         if not q:
             return Response({"count": 0, "results": []})

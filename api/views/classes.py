@@ -11,12 +11,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.privacy import display_name
 from assessments.models import Attempt
 from courses import progress, services
 from courses.models import SchoolClass
 
 from .. import serializers as s
 from ..permissions import IsTeacher
+from ..schema import error_responses
 from ..throttles import JoinAccountThrottle, JoinAddressThrottle
 from .base import validated
 
@@ -39,7 +41,9 @@ class ClassListView(GenericAPIView):
 
     @extend_schema(responses={200: s.ClassOut(many=True)}, tags=["classes"])
     def get(self, request):
-        qs = SchoolClass.objects.filter(teacher=request.user).annotate(n=Count("memberships"))
+        # The aggregate drops Meta.ordering; pages need a stable order.
+        qs = (SchoolClass.objects.filter(teacher=request.user).annotate(n=Count("memberships"))
+              .order_by("-created_at", "-id"))
         if request.query_params.get("archived") != "true":
             qs = qs.filter(archived_at__isnull=True)
         page = self.paginate_queryset(qs)
@@ -85,7 +89,8 @@ class JoinView(APIView):
     permission_classes = [IsAuthenticated]
     throttle_classes = [JoinAddressThrottle, JoinAccountThrottle]
 
-    @extend_schema(request=s.JoinIn, responses={200: s.ClassOut, 201: s.ClassOut}, tags=["classes"])
+    @extend_schema(request=s.JoinIn, responses={200: s.JoinOut, 201: s.JoinOut, **error_responses(403, 404)},
+                   tags=["classes"])
     def post(self, request):
         data = validated(s.JoinIn, request.data)
         school_class, created = services.class_join(student=request.user, join_code=data["join_code"])
@@ -103,7 +108,8 @@ class RosterView(GenericAPIView):
         qs = school_class.memberships.select_related("student").order_by("student__username")
         page = self.paginate_queryset(qs)
         return self.get_paginated_response([
-            {"id": m.student_id, "username": m.student.username, "email": m.student.email, "role": m.student.role}
+            {"id": m.student_id, "username": display_name(m.student.username), "email": m.student.email,
+             "role": m.student.role}
             for m in page
         ])
 
@@ -129,7 +135,7 @@ class RosterMemberView(APIView):
 class AssignmentListView(APIView):
     permission_classes = [IsTeacher]
 
-    @extend_schema(responses={200: s.AssignmentOut(many=True)}, tags=["classes"])
+    @extend_schema(responses={200: s.AssignmentListOut}, tags=["classes"])
     def get(self, request, class_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
         return Response({"results": [assignment_json(a) for a in school_class.assignments.all()]})
@@ -165,7 +171,7 @@ class AssignmentDetailView(APIView):
 class ExtensionView(APIView):
     permission_classes = [IsTeacher]
 
-    @extend_schema(request=s.ExtensionIn, responses={200: dict}, tags=["classes"])
+    @extend_schema(request=s.ExtensionIn, responses={200: s.ExtensionOut, **error_responses(409)}, tags=["classes"])
     def post(self, request, class_id, assignment_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
         assignment = services.access_assignment(school_class=school_class, assignment_id=assignment_id)
@@ -186,7 +192,13 @@ class ClassProgressView(APIView):
 class ClassProgressCsvView(APIView):
     permission_classes = [IsTeacher]
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiResponse(response=str)}, tags=["classes"])
+    def perform_content_negotiation(self, request, force=False):
+        # A client asking for text/csv gets the CSV; errors stay JSON.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiResponse(
+        response=str, description="a row per student and assigned module: student_id, username, module_id, "
+                                  "module, percent, due_at, overdue (yes/no)")}, tags=["classes"])
     def get(self, request, class_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
         matrix = progress.class_progress(school_class=school_class)
@@ -211,7 +223,7 @@ class AtRiskView(APIView):
     permission_classes = [IsTeacher]
 
     @extend_schema(parameters=[OpenApiParameter("days", int, description="days without activity (default 7)")],
-                   responses={200: dict}, tags=["classes"])
+                   responses={200: s.AtRiskOut, **error_responses(400)}, tags=["classes"])
     def get(self, request, class_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
         try:
@@ -229,7 +241,7 @@ class ClassRepliesView(GenericAPIView):
     queryset = Attempt.objects.none()  # for the schema generator; reads go through selectors
     permission_classes = [IsTeacher]
 
-    @extend_schema(responses={200: dict}, tags=["review"])
+    @extend_schema(responses={200: s.ReplyOut(many=True)}, tags=["review"])
     def get(self, request, class_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
         qs = (
@@ -245,7 +257,7 @@ class ClassRepliesView(GenericAPIView):
             for step in attempt.answers.get("steps", []):
                 if "reply" in step:
                     graded = steps.get(step["node"], {})
-                    rows.append({"attempt": attempt.pk, "student": attempt.learner.username,
+                    rows.append({"attempt": attempt.pk, "student": display_name(attempt.learner.username),
                                  "exercise": attempt.exercise.title, "node": step["node"], "reply": step["reply"],
                                  "met": graded.get("met", []), "missed": graded.get("missed", []),
                                  "avoided": graded.get("avoided", []), "score": attempt.score})

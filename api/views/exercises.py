@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
@@ -14,6 +14,7 @@ from courses.access import may_attempt, may_read_attempt
 
 from .. import serializers as s
 from ..permissions import IsAcademyStaff, IsTeacher
+from ..schema import error_responses
 from ..throttles import AttemptThrottle
 from .base import int_or_404, validated
 
@@ -46,7 +47,7 @@ def _attempt_for(user, attempt_id) -> Attempt:
 
 def _importing_academy(request) -> Academy:
     ids = academy_ids_of(request.user)
-    wanted = request.query_params.get("academy")
+    wanted = validated(s.ImportParams, request.query_params).get("academy")
     qs = Academy.objects.filter(id__in=ids).order_by("id")
     academy = qs.filter(slug=wanted).first() if wanted else qs.first()
     if academy is None:
@@ -57,7 +58,11 @@ def _importing_academy(request) -> Academy:
 class ExerciseImportView(APIView):
     permission_classes = [IsAcademyStaff]
 
-    @extend_schema(request=dict, responses={201: s.ExerciseImportOut, 200: s.ExerciseImportOut},
+    @extend_schema(request=dict, responses={201: s.ExerciseImportOut, **error_responses(409)},
+                   description="The body is a scenario (`scenario/1`) or quiz (`quiz/1`) document, optionally "
+                               "with a top-level `visibility` (`practice` or `course`, the default) that is read "
+                               "and not kept. A slug the academy already has makes a new version; an unchanged "
+                               "document makes none. A 400 lists every problem, `attr` giving its path.",
                    parameters=[OpenApiParameter("academy", str, description="academy slug, when staff of several")],
                    tags=["exercises"])
     def post(self, request):
@@ -71,7 +76,7 @@ class ExerciseImportView(APIView):
 class ExerciseDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: dict}, tags=["exercises"])
+    @extend_schema(responses={200: s.ExerciseOut}, tags=["exercises"])
     def get(self, request, exercise_id):
         exercise = _exercise_for(request.user, exercise_id)
         return Response(selectors.exercise_learner_view(exercise=exercise, learner=request.user))
@@ -80,7 +85,8 @@ class ExerciseDetailView(APIView):
 class ExerciseExportView(APIView):
     permission_classes = [IsAcademyStaff]
 
-    @extend_schema(responses={200: dict}, tags=["exercises"])
+    @extend_schema(responses={200: OpenApiResponse(dict, description="the scenario or quiz document")},
+                   tags=["exercises"])
     def get(self, request, exercise_id):
         return Response(services.exercise_export(exercise=_staff_exercise(request.user, exercise_id)))
 
@@ -98,7 +104,11 @@ class ExerciseAttemptsView(GenericAPIView):
         return self.get_paginated_response([selectors.attempt_view(attempt=a) for a in page])
 
     @extend_schema(request=s.AttemptSubmitIn, parameters=[IDEMPOTENCY_HEADER],
-                   responses={201: s.AttemptOut, 202: s.AttemptOut, 200: s.AttemptOut}, tags=["attempts"])
+                   responses={201: s.AttemptOut, 202: s.AttemptOut, 200: s.AttemptOut, **error_responses(409)},
+                   description="No body (or `{}`): 201, a scenario started node by node, `node` the start node. "
+                               "`steps` (a whole scenario path) or `answers` (a quiz): 202, submitted for grading. "
+                               "A retry with the same `Idempotency-Key` answers 200 with the first attempt.",
+                   tags=["attempts"])
     def post(self, request, exercise_id):
         exercise = _exercise_for(request.user, exercise_id)
         key = request.headers.get("Idempotency-Key") or None
@@ -138,7 +148,7 @@ class AttemptDetailView(APIView):
 class AttemptStepView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=s.StepIn, responses={200: s.AttemptOut}, tags=["attempts"])
+    @extend_schema(request=s.StepIn, responses={200: s.AttemptOut, **error_responses(409)}, tags=["attempts"])
     def post(self, request, attempt_id):
         move = validated(s.StepIn, request.data)
         attempt = Attempt.objects.filter(pk=int_or_404(attempt_id), learner=request.user).first()
@@ -152,7 +162,7 @@ class AttemptStepView(APIView):
 class AttemptOverrideView(APIView):
     permission_classes = [IsTeacher | IsAcademyStaff]
 
-    @extend_schema(request=s.OverrideIn, responses={200: s.AttemptOut}, tags=["review"])
+    @extend_schema(request=s.OverrideIn, responses={200: s.AttemptOut, **error_responses(409)}, tags=["review"])
     def post(self, request, attempt_id):
         attempt = _attempt_for(request.user, attempt_id)
         if attempt.learner_id == request.user.pk:
@@ -168,7 +178,7 @@ class AttemptOverrideView(APIView):
 class AttemptHistoryView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: dict}, tags=["review"])
+    @extend_schema(responses={200: s.HistoryOut}, tags=["review"])
     def get(self, request, attempt_id):
         attempt = _attempt_for(request.user, attempt_id)
         rows = attempt.gradings.select_related("actor").order_by("created_at", "id")
@@ -183,7 +193,7 @@ class AttemptHistoryView(APIView):
 class AttemptRetryView(APIView):
     permission_classes = [IsAcademyStaff]
 
-    @extend_schema(request=None, responses={202: s.AttemptOut}, tags=["review"])
+    @extend_schema(request=None, responses={202: s.AttemptOut, **error_responses(409)}, tags=["review"])
     def post(self, request, attempt_id):
         attempt = _attempt_for(request.user, attempt_id)
         if attempt.exercise.academy_id not in academy_ids_of(request.user):
@@ -217,6 +227,6 @@ class RegradeProgressView(APIView):
 class MyCompetenciesView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: s.CompetencyOut(many=True)}, tags=["progress"])
+    @extend_schema(responses={200: s.CompetenciesOut}, tags=["progress"])
     def get(self, request):
         return Response({"results": selectors.competency_profile(learner=request.user)})

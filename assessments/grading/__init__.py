@@ -10,12 +10,13 @@ Everything other apps may use is exported here:
 
     ENGINE_VERSION, Problem, InvalidDocument, InvalidAnswer,
     document_kind, validate_document, normalise_document, compute_bounds,
-    check_answers, grade, learner_node, advance, learner_summary
+    check_answers, grade, grade_normalised, learner_node, advance, learner_summary
 
-The functions accept documents as stored and validate them on the way in.
+The functions accept documents as stored and validate them on the way in,
+except grade_normalised, which takes normalise_document's output as it is.
 """
 from .documents import document_kind, normalise_document, validate_document
-from .engine import advance, check_answers, compute_bounds, grade, learner_node, learner_summary
+from .engine import advance, check_answers, compute_bounds, grade, grade_normalised, learner_node, learner_summary
 from .problems import InvalidAnswer, InvalidDocument, Problem
 from .versions import ENGINE_VERSION
 
@@ -29,6 +30,7 @@ __all__ = [
     "compute_bounds",
     "document_kind",
     "grade",
+    "grade_normalised",
     "learner_node",
     "learner_summary",
     "normalise_document",

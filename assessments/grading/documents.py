@@ -9,6 +9,8 @@ from .versions import KIND_BY_FORMAT
 # Scenario spec rule 8, applied to quizzes too (the size part).
 MAX_DOCUMENT_BYTES = 1024 * 1024
 MAX_NODES = 500
+# The columns that keep them (Exercise.title, Exercise.slug): longer would fail in the database.
+MAX_TITLE_CHARS, MAX_SLUG_CHARS = 255, 120
 
 
 def document_kind(doc) -> str:
@@ -47,6 +49,10 @@ def _size_problems(doc: dict, kind: str) -> list[Problem]:
         return [Problem("", "wrong_type", f"the document is not plain JSON ({type(exc).__name__})")]
     if size > MAX_DOCUMENT_BYTES:
         problems.append(Problem("", "too_large", f"the document is {size} bytes; the limit is 1 MiB"))
+    for field, limit in (("title", MAX_TITLE_CHARS), ("slug", MAX_SLUG_CHARS)):
+        value = doc.get(field)
+        if isinstance(value, str) and len(value) > limit:
+            problems.append(Problem(field, "too_long", f"{len(value)} characters; the limit is {limit}"))
     nodes = doc.get("nodes")
     if kind == "scenario" and isinstance(nodes, list) and len(nodes) > MAX_NODES:
         problems.append(Problem("nodes", "too_large", f"{len(nodes)} nodes; the limit is {MAX_NODES}"))

@@ -49,7 +49,16 @@ def grade(doc, answers, bounds=None, overrides=None) -> dict:
     recomputed by the same rules. Deterministic: the same inputs give the
     same result, so a regrade of an unchanged version changes nothing.
     """
-    doc = normalise_document(doc)
+    return grade_normalised(normalise_document(doc), answers, bounds, overrides)
+
+
+def grade_normalised(doc: dict, answers, bounds=None, overrides=None) -> dict:
+    """grade() for a document that normalise_document() returned: it is not validated again.
+
+    For callers that keep the normalised form of a stored version (validation
+    is most of the engine's time per attempt, see docs/benchmarks.md, B5).
+    `doc` is only read, so one copy can serve every attempt.
+    """
     if document_kind(doc) == "scenario":
         return grade_scenario(doc, answers, bounds, overrides)
     if overrides:

@@ -6,6 +6,7 @@ and "cafe!" are the same single word.
 """
 import re
 import unicodedata
+from functools import lru_cache
 
 _WORD = re.compile(r"\w+")
 
@@ -14,9 +15,19 @@ def word_tokens(text: str) -> list[str]:
     """The normalised word tokens of `text`, in order."""
     decomposed = unicodedata.normalize("NFKD", text)
     # NFKD splits "é" into "e" + a combining acute; dropping the marks makes
-    # accents optional on both sides, as the spec wants.
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # accents optional on both sides, as the spec wants. ASCII has no marks.
+    if decomposed.isascii():
+        bare = decomposed
+    else:
+        bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _WORD.findall(bare.casefold())
+
+
+@lru_cache(maxsize=8192)
+def _term_tokens(term: str) -> list[str]:
+    # An author's term is tokenised once per process, not once per reply
+    # graded. Callers only read the list.
+    return word_tokens(term)
 
 
 def word_count(text: str) -> int:
@@ -39,4 +50,4 @@ def contains_run(tokens: list[str], run: list[str]) -> bool:
 
 def matches_any(tokens: list[str], terms: list[str]) -> bool:
     """True when any of `terms` (raw author text) matches the already-tokenised reply."""
-    return any(contains_run(tokens, word_tokens(term)) for term in terms)
+    return any(contains_run(tokens, _term_tokens(term)) for term in terms)

@@ -260,15 +260,12 @@ def test_unpublished_lessons_are_not_shown(course):
     assert Client().get(f"/lessons/{lesson.pk}/").status_code == 404
 
 
-def test_sign_in_and_join_are_throttled_like_the_api(student, klass, monkeypatch):
+def test_sign_in_and_join_are_throttled_like_the_api(student, klass, settings):
     from django.core.cache import cache
 
-    from api.throttles import AuthAddressThrottle, JoinAccountThrottle, JoinAddressThrottle
-
     cache.clear()
-    monkeypatch.setattr(AuthAddressThrottle, "THROTTLE_RATES", {"auth": "2/min", "join": "2/min"})
-    monkeypatch.setattr(JoinAccountThrottle, "THROTTLE_RATES", {"join": "2/min"})
-    monkeypatch.setattr(JoinAddressThrottle, "THROTTLE_RATES", {"join": "2/min"})
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {"auth": "2/min", "join": "2/min", "attempts": "1000/min"}}
     client = Client()
     for _ in range(2):
         assert client.post("/sign-in/", {"username": student.username, "password": "wrong"}).status_code == 200

@@ -1,0 +1,69 @@
+"""The signed-in person's account page: their details, "Download my data", and deleting the account.
+
+Both call the services the API uses (accounts.privacy); the download is the
+same JSON as GET /api/v1/me/export/.
+"""
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts import privacy
+from accounts.services import AccountError
+from api.throttles import AuthAddressThrottle
+
+from .views import TOO_MANY
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(label=gettext_lazy("Your password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    confirm = forms.BooleanField(label=gettext_lazy("I understand that my account cannot be restored."))
+
+
+def _page(request, form, status=200, **extra):
+    return render(request, "frontend/account.html", {
+        "section": "account", "form": form,
+        "may_delete": request.user.role in privacy.SELF_DELETING_ROLES and not request.user.is_superuser
+        and not request.user.is_staff, **extra}, status=status)
+
+
+@login_required
+def account(request):
+    return _page(request, DeleteAccountForm())
+
+
+@login_required
+def account_export(request):
+    body = privacy.user_export(user=request.user)
+    response = JsonResponse(body, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="parley-data-{timezone.localdate():%Y-%m-%d}.json"'
+    return response
+
+
+@require_POST
+@login_required
+def account_delete(request):
+    if not AuthAddressThrottle().allow_request(request, None):
+        return _page(request, DeleteAccountForm(), status=429, throttled=TOO_MANY)
+    form = DeleteAccountForm(request.POST)
+    if not form.is_valid():
+        return _page(request, form, status=400)
+    try:
+        privacy.account_delete(user=request.user, password=form.cleaned_data["password"])
+    except AccountError as exc:
+        if exc.code == "wrong_password":
+            form.add_error("password", _("That password is not right."))
+        else:
+            form.add_error(None, _("Academy staff and administrator accounts are closed by an administrator."))
+        return _page(request, form, status=400)
+    logout(request)
+    messages.success(request, _("Your account has been deleted. Thank you for learning with Parley."))
+    return redirect("frontend:home")

@@ -1,0 +1,218 @@
+"""CSRF on every session-authenticated write. One row per unsafe API method and per site form: signed
+in through the session cookie (a client that enforces CSRF checks, as a browser would be held to),
+the write without the token is refused with 403 and changes nothing; with the token it succeeds.
+Bearer-token calls carry no cookie a forger could ride on, so they need no token.
+
+A completeness check keeps the API table whole: an unsafe method added to api/urls.py without a
+row here fails it."""
+import copy
+import datetime
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLResolver, get_resolver, resolve
+from django.utils import timezone
+
+from accounts.models import Role
+from assessments.models import Attempt
+from assessments.services import attempt_start, attempt_submit
+from courses import services as course_services
+
+from ..factories import (
+    PASSING_PATH,
+    QUIZ,
+    SPEC_SCENARIO,
+    course_lessons,
+    course_modules,
+    import_exercise,
+    make_course,
+    make_staff,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "pw-Secret-123"
+UNSAFE = ("post", "put", "patch", "delete")
+
+
+@pytest.fixture
+def world(academy, django_capture_on_commit_callbacks):
+    """Everything a write can name: a course whose first lesson embeds a scenario, a practice quiz,
+    a class with a student, an assignment, a graded attempt with a reply, one in progress, a failed one."""
+    w = {"academy": academy, "staff": make_staff(academy), "teacher": make_user(Role.TEACHER),
+         "student": make_user(Role.STUDENT), "other": make_user(Role.STUDENT)}
+    w["scenario"] = import_exercise(academy, visibility="practice")
+    w["quiz"] = import_exercise(academy, document=QUIZ, visibility="practice")
+    w["course"] = make_course(academy, modules=2, lessons=1, exercises_in={(0, 0): [w["scenario"].pk]})
+    w["lesson"] = course_lessons(w["course"])[0]
+    w["modules"] = course_modules(w["course"])
+    w["klass"] = course_services.class_create(teacher=w["teacher"], name="9B")
+    course_services.class_join(student=w["student"], join_code=w["klass"].join_code)
+    course_services.enrol(learner=w["student"], course=w["course"])
+    w["assignment"], _ = course_services.assignment_create(
+        school_class=w["klass"], module_id=w["modules"][0].pk, due_at=timezone.now() + datetime.timedelta(days=7))
+    with django_capture_on_commit_callbacks(execute=True):
+        w["graded"], _ = attempt_submit(exercise=w["scenario"], learner=w["student"], answers={"steps": PASSING_PATH})
+        w["failed"], _ = attempt_submit(exercise=w["scenario"], learner=w["other"], answers={"steps": PASSING_PATH},
+                                        idempotency_key="to-fail")
+    Attempt.objects.filter(pk=w["failed"].pk).update(status=Attempt.Status.FAILED)
+    w["open"], _ = attempt_start(exercise=w["scenario"], learner=w["student"])
+    return w
+
+
+def later(days=10) -> str:
+    return (timezone.now() + datetime.timedelta(days=days)).isoformat()
+
+
+def later_day(days=20) -> str:
+    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
+# (method, url, actor, body, success statuses); each callable takes the world.
+API = [
+    ("post", lambda w: "/api/v1/auth/register/", "student",
+     lambda w: {"username": "newcomer", "email": "newcomer@example.org", "password": "a-long-Pass-phrase"}, {201}),
+    ("post", lambda w: "/api/v1/auth/token/", "student",
+     lambda w: {"username": w["student"].username, "password": PASSWORD}, {200}),
+    ("post", lambda w: "/api/v1/auth/logout/", "student", lambda w: {}, {204}),
+    ("delete", lambda w: "/api/v1/me/", "other", lambda w: {"password": PASSWORD}, {204}),
+    ("post", lambda w: f"/api/v1/courses/{w['course'].pk}/enrol/", "other", lambda w: {}, {201}),
+    ("post", lambda w: f"/api/v1/lessons/{w['lesson'].pk}/complete/", "student", lambda w: {}, {200, 201}),
+    ("post", lambda w: "/api/v1/exercises/import/", "staff",
+     lambda w: {**copy.deepcopy(SPEC_SCENARIO), "slug": "another-river", "visibility": "practice"}, {201}),
+    ("post", lambda w: f"/api/v1/exercises/{w['scenario'].pk}/attempts/", "other",
+     lambda w: {"steps": PASSING_PATH}, {202}),
+    ("post", lambda w: f"/api/v1/exercises/{w['scenario'].pk}/regrade/", "staff", lambda w: {}, {202}),
+    ("post", lambda w: f"/api/v1/attempts/{w['open'].pk}/steps/", "student", lambda w: {"choice": "ask"}, {200}),
+    ("post", lambda w: f"/api/v1/attempts/{w['graded'].pk}/override/", "teacher",
+     lambda w: {"node": "reply1", "met": [], "reason": "The reply names no interest."}, {200}),
+    ("post", lambda w: f"/api/v1/attempts/{w['failed'].pk}/retry/", "staff", lambda w: {}, {202}),
+    ("post", lambda w: "/api/v1/classes/", "teacher", lambda w: {"name": "10C"}, {201}),
+    ("post", lambda w: "/api/v1/classes/join/", "other", lambda w: {"join_code": w["klass"].join_code}, {201}),
+    ("patch", lambda w: f"/api/v1/classes/{w['klass'].pk}/", "teacher", lambda w: {"name": "9B (spring)"}, {200}),
+    ("post", lambda w: f"/api/v1/classes/{w['klass'].pk}/rotate-code/", "teacher", lambda w: {}, {200}),
+    ("post", lambda w: f"/api/v1/classes/{w['klass'].pk}/students/", "teacher",
+     lambda w: {"student": w["other"].username}, {201}),
+    ("delete", lambda w: f"/api/v1/classes/{w['klass'].pk}/students/{w['student'].pk}/", "teacher",
+     lambda w: {}, {204}),
+    ("post", lambda w: f"/api/v1/classes/{w['klass'].pk}/assignments/", "teacher",
+     lambda w: {"module": w["modules"][1].pk, "due_at": later()}, {201}),
+    ("patch", lambda w: f"/api/v1/classes/{w['klass'].pk}/assignments/{w['assignment'].pk}/", "teacher",
+     lambda w: {"due_at": later(12)}, {200}),
+    ("delete", lambda w: f"/api/v1/classes/{w['klass'].pk}/assignments/{w['assignment'].pk}/", "teacher",
+     lambda w: {}, {204}),
+    ("post", lambda w: f"/api/v1/classes/{w['klass'].pk}/assignments/{w['assignment'].pk}/extensions/", "teacher",
+     lambda w: {"student": w["student"].pk, "due_at": later(14)}, {200, 201}),
+]
+
+SITE = [
+    ("sign-up", lambda w: "/sign-up/", None,
+     lambda w: {"username": "newcomer", "email": "newcomer@example.org", "role": "student",
+                "password1": "a-long-Pass-phrase", "password2": "a-long-Pass-phrase"}),
+    ("sign-in", lambda w: "/sign-in/", None, lambda w: {"username": w["student"].username, "password": PASSWORD}),
+    ("sign-out", lambda w: "/sign-out/", "student", lambda w: {}),
+    ("language", lambda w: "/i18n/setlang/", "student", lambda w: {"language": "fr", "next": "/courses/"}),
+    ("enrol", lambda w: f"/courses/{w['course'].pk}/enrol/", "other", lambda w: {}),
+    ("lesson read", lambda w: f"/lessons/{w['lesson'].pk}/read/", "student", lambda w: {}),
+    ("quiz", lambda w: f"/exercises/{w['quiz'].pk}/submit/", "student",
+     lambda w: {"q-q1": "b", "q-q2": "batna", "idempotency_key": "form-1"}),
+    ("join", lambda w: "/classes/join/", "other", lambda w: {"join_code": w["klass"].join_code}),
+    ("new class", lambda w: "/teach/", "teacher", lambda w: {"name": "10C"}),
+    ("rotate code", lambda w: f"/teach/classes/{w['klass'].pk}/rotate-code/", "teacher", lambda w: {}),
+    ("roster add", lambda w: f"/teach/classes/{w['klass'].pk}/students/", "teacher",
+     lambda w: {"student": w["other"].username}),
+    ("roster remove", lambda w: f"/teach/classes/{w['klass'].pk}/students/{w['student'].pk}/remove/", "teacher",
+     lambda w: {}),
+    ("assign", lambda w: f"/teach/classes/{w['klass'].pk}/assignments/", "teacher",
+     lambda w: {"module": w["modules"][1].pk, "due": later_day()}),
+    ("extend", lambda w: f"/teach/classes/{w['klass'].pk}/assignments/{w['assignment'].pk}/extensions/", "teacher",
+     lambda w: {f"ext{w['assignment'].pk}-student": w["student"].pk, f"ext{w['assignment'].pk}-due": later_day()}),
+    ("override", lambda w: f"/teach/classes/{w['klass'].pk}/replies/{w['graded'].pk}/override/", "teacher",
+     lambda w: {"node": "reply1", "reason": "The reply names no interest."}),
+    ("delete account", lambda w: "/account/delete/", "other", lambda w: {"password": PASSWORD, "confirm": "on"}),
+]
+
+
+class _Id:
+    pk = 1
+
+
+IDS = {key: _Id() for key in ("course", "lesson", "scenario", "open", "graded", "failed", "klass", "student",
+                              "assignment")}  # stand-ins, to name the routes
+
+
+def snapshot() -> dict:
+    """Every row of the project's own apps and the session count: what a refused write must not touch."""
+    rows = {}
+    for label in ("accounts", "assessments", "courses"):
+        for model in apps.get_app_config(label).get_models():
+            rows[model._meta.label] = sorted(map(repr, model.objects.values()))
+    rows["sessions"] = apps.get_model("sessions", "Session").objects.count()
+    return rows
+
+
+def session_client(user) -> Client:
+    """Signed in through the session cookie, holding a CSRF cookie as any page visit would leave."""
+    client = Client(enforce_csrf_checks=True)
+    if user is not None:
+        client.force_login(user)
+    client.get("/sign-in/" if user is None else "/courses/")
+    assert "csrftoken" in client.cookies
+    return client
+
+
+def api_call(client, method, url, body, token=None):
+    headers = {"HTTP_X_CSRFTOKEN": token} if token else {}
+    return getattr(client, method)(url, body, content_type="application/json", **headers)
+
+
+def test_the_table_names_every_unsafe_api_method():
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                yield prefix + str(pattern.pattern), pattern
+
+    routes = set()
+    for route, pattern in walk(get_resolver().url_patterns):
+        view = getattr(pattern.callback, "cls", None)
+        if route.startswith("api/v1/") and view is not None:
+            routes |= {(method, route) for method in UNSAFE if hasattr(view, method)}
+    table = {(method, resolve(url(IDS)).route) for method, url, *_ in API}
+    assert routes == table
+
+
+@pytest.mark.parametrize("method,url,actor,body,ok", API, ids=[f"{m} {u(IDS)}" for m, u, *_ in API])
+def test_api_write_through_the_session_needs_the_csrf_token(world, method, url, actor, body, ok):
+    client = session_client(world[actor])
+    before = snapshot()
+    refused = api_call(client, method, url(world), body(world))
+    assert refused.status_code == 403, refused.content
+    assert "CSRF" in refused.json()["errors"][0]["detail"]
+    assert snapshot() == before
+    accepted = api_call(client, method, url(world), body(world), token=client.cookies["csrftoken"].value)
+    assert accepted.status_code in ok, accepted.content
+
+
+@pytest.mark.parametrize("name,url,actor,body", SITE, ids=[row[0] for row in SITE])
+def test_site_form_needs_the_csrf_token(world, name, url, actor, body):
+    client = session_client(world[actor] if actor else None)
+    before = snapshot()
+    refused = client.post(url(world), body(world))
+    assert refused.status_code == 403
+    assert snapshot() == before
+    accepted = client.post(url(world), {**body(world), "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+    assert accepted.status_code == 302, (accepted.status_code, accepted.content.decode()[:2000])
+    assert snapshot() != before or name == "language"
+
+
+def test_bearer_token_writes_need_no_csrf_token(world):
+    client = Client(enforce_csrf_checks=True)
+    token = client.post("/api/v1/auth/token/", {"username": world["other"].username, "password": PASSWORD},
+                        content_type="application/json").json()["token"]
+    response = client.post(f"/api/v1/courses/{world['course'].pk}/enrol/", {}, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 201
