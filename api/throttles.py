@@ -5,6 +5,7 @@ Retry-After (DRF sets it from `wait()`; the site's forms use `refusal_wait`).
 The address is REMOTE_ADDR unless REST_FRAMEWORK["NUM_PROXIES"] says how many
 proxies in front of the site append to X-Forwarded-For: trusting that header
 from anyone would let a client name a new address on every try."""
+import hashlib
 import math
 
 from rest_framework.settings import api_settings
@@ -45,7 +46,20 @@ class AuthAccountThrottle(RateFromSettings):
         username = _submitted(request, "username")
         if not username:
             return None
-        return self.cache_format % {"scope": "auth-account", "ident": username}
+        # Hashed: a username may hold characters that cache backends refuse in keys.
+        ident = hashlib.sha256(username.encode()).hexdigest()
+        return self.cache_format % {"scope": "auth-account", "ident": ident}
+
+
+class PasswordCheckThrottle(RateFromSettings):
+    """A signed-in person confirming their password (deleting the account): limited per account like
+    sign-in, so a stolen session cannot guess the password."""
+    scope = "auth"
+
+    def get_cache_key(self, request, view):
+        if request.method not in ("POST", "DELETE") or not request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": "auth-account", "ident": f"user-{request.user.pk}"}
 
 
 class JoinAddressThrottle(AuthAddressThrottle):

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 
 from accounts import privacy
 from accounts.services import AccountError
-from api.throttles import AuthAddressThrottle
+from api.throttles import AuthAddressThrottle, PasswordCheckThrottle, refusal_wait
 
-from .views import TOO_MANY
+from .views import TOO_MANY, too_many
 
 
 class DeleteAccountForm(forms.Form):
@@ -51,8 +51,8 @@ def account_export(request):
 @require_POST
 @login_required
 def account_delete(request):
-    if not AuthAddressThrottle().allow_request(request, None):
-        return _page(request, DeleteAccountForm(), status=429, throttled=TOO_MANY)
+    if (wait := refusal_wait(request, (AuthAddressThrottle(), PasswordCheckThrottle()))) is not None:
+        return too_many(_page(request, DeleteAccountForm(), throttled=TOO_MANY), wait)
     form = DeleteAccountForm(request.POST)
     if not form.is_valid():
         return _page(request, form, status=400)

@@ -12,7 +12,7 @@ from accounts.services import AccountError, token_issue, token_revoke, user_regi
 
 from .. import serializers as s
 from ..schema import AutoSchema
-from ..throttles import AuthAccountThrottle, AuthAddressThrottle, RateFromSettings
+from ..throttles import AuthAccountThrottle, AuthAddressThrottle, PasswordCheckThrottle
 from .base import validated
 
 
@@ -77,16 +77,6 @@ class LogoutView(APIView):
         if len(header) == 2 and header[0].lower() == "bearer":
             token_revoke(raw=header[1])
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class PasswordCheckThrottle(RateFromSettings):
-    """Deleting checks the password: limited per account like sign-in, so a stolen session cannot guess it."""
-    scope = "auth"
-
-    def get_cache_key(self, request, view):
-        if request.method != "DELETE" or not request.user.is_authenticated:
-            return None
-        return self.cache_format % {"scope": "auth-account", "ident": f"user-{request.user.pk}"}
 
 
 class BodyOnDeleteSchema(AutoSchema):

@@ -245,3 +245,28 @@ def test_site_quiz_submission_is_limited_per_learner(low_rates, academy, student
     assert_page_refusal(submit(student, 9, address(30)))
     assert Attempt.objects.filter(learner=student).count() == 3
     assert submit(other_student, 0, address(30)).status_code == 302
+
+
+# --- deleting an account confirms the password: limited per account ---------------------
+
+
+def test_site_account_deletion_is_limited_per_account_whatever_the_address(low_rates, student):
+    client = Client()
+    client.force_login(student)
+    for n in range(3):
+        response = client.post("/account/delete/", {"password": "wrong", "confirm": "on"}, REMOTE_ADDR=address(40 + n))
+        assert response.status_code == 400
+    refused = client.post("/account/delete/", {"password": PASSWORD, "confirm": "on"}, REMOTE_ADDR=address(50))
+    assert_page_refusal(refused)
+    student.refresh_from_db()
+    assert student.is_active and student.check_password(PASSWORD)
+
+
+def test_api_account_deletion_is_limited_per_account_whatever_the_address(low_rates, student):
+    api = as_user(student)
+    for n in range(3):
+        response = api.delete("/api/v1/me/", {"password": "wrong"}, format="json", REMOTE_ADDR=address(60 + n))
+        assert response.status_code == 400
+    assert_api_refusal(api.delete("/api/v1/me/", {"password": PASSWORD}, format="json", REMOTE_ADDR=address(70)))
+    student.refresh_from_db()
+    assert student.is_active and student.check_password(PASSWORD)
