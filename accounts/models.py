@@ -74,6 +74,9 @@ class AcademyMembership(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "academy"], name="one_membership_per_academy")]
 
+    def __str__(self):
+        return f"{self.user_id} {self.staff_role} of academy {self.academy_id}"
+
 
 class ApiToken(models.Model):
     """A bearer token. Only its SHA-256 is stored, so a database leak leaks no token."""
@@ -83,6 +86,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"token {self.pk} of user {self.user_id}"
 
     @staticmethod
     def digest_of(raw: str) -> str:
@@ -94,6 +100,9 @@ class WorkerHeartbeat(models.Model):
 
     hostname = models.CharField(max_length=200, unique=True)
     seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.hostname
 
 
 class AuditEvent(models.Model):

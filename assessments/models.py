@@ -47,6 +47,9 @@ class ExerciseVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["exercise", "number"], name="version_number_per_exercise")]
         ordering = ["exercise", "number"]
 
+    def __str__(self):
+        return f"exercise {self.exercise_id} v{self.number}"
+
 
 class Attempt(models.Model):
     class Status(models.TextChoices):
@@ -68,7 +71,8 @@ class Attempt(models.Model):
     result = models.JSONField(null=True, blank=True)
     score = models.FloatField(null=True, blank=True)
     passed = models.BooleanField(null=True, blank=True)
-    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    # NULL, not "": the unique constraint per learner and exercise must ignore attempts without a key.
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     failures = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -90,6 +94,9 @@ class Attempt(models.Model):
             models.Index(fields=["status", "queued_at"], name="attempt_status_queued"),
         ]
         ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"attempt {self.pk} ({self.status})"
 
 
 class Grading(models.Model):
@@ -117,9 +124,15 @@ class Grading(models.Model):
             models.UniqueConstraint(fields=["attempt", "batch"], name="one_regrade_per_batch"),
         ]
 
+    def __str__(self):
+        return f"{self.kind} grading of attempt {self.attempt_id}"
+
 
 class RegradeBatch(models.Model):
     version = models.ForeignKey(ExerciseVersion, on_delete=models.CASCADE, related_name="regrades")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     total = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"regrade {self.pk} of version {self.version_id}"

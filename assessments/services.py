@@ -374,7 +374,8 @@ def attempt_override(*, attempt: Attempt, actor, overrides: dict, reason: str) -
         locked = Attempt.objects.select_for_update().select_related("version").get(pk=attempt.pk)
         if locked.status != Status.GRADED:
             raise Conflict.single("not_graded", "Only graded attempts can be reviewed.", None)
-        merged = {**(locked.gradings.filter(kind=Grading.Kind.OVERRIDE).values_list("overrides", flat=True).last() or {})}
+        previous = locked.gradings.filter(kind=Grading.Kind.OVERRIDE).values_list("overrides", flat=True).last()
+        merged = {**(previous or {})}
         # Per reply and per list: changing "avoided" keeps an earlier review of "met" (and the
         # criteria frozen when a deleted account's replies were redacted, accounts/privacy.py).
         for node_id, override in overrides.items():

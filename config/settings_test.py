@@ -5,8 +5,8 @@ started by an integration test sees the same rows.
 """
 import os
 
-from .settings import *  # noqa: F403
 from .env import file_broker_options
+from .settings import *  # noqa: F403
 from .settings import DATABASES, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -26,6 +26,9 @@ class Enrolment(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["learner", "course"], name="one_enrolment_per_course")]
 
+    def __str__(self):
+        return f"learner {self.learner_id} in course {self.course_id}"
+
 
 class LessonCompletion(models.Model):
     """The learner marked the lesson read. Completion also needs passed exercises."""
@@ -36,6 +39,9 @@ class LessonCompletion(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["learner", "lesson"], name="one_read_per_lesson")]
+
+    def __str__(self):
+        return f"learner {self.learner_id} read lesson {self.lesson_id}"
 
 
 class SchoolClass(models.Model):
@@ -49,6 +55,9 @@ class SchoolClass(models.Model):
         verbose_name_plural = "classes"
         ordering = ["-created_at", "-id"]
 
+    def __str__(self):
+        return self.name
+
 
 class ClassMembership(models.Model):
     school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="memberships")
@@ -57,6 +66,9 @@ class ClassMembership(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["school_class", "student"], name="one_membership_per_class")]
+
+    def __str__(self):
+        return f"student {self.student_id} in class {self.school_class_id}"
 
 
 class Assignment(models.Model):
@@ -70,6 +82,9 @@ class Assignment(models.Model):
         constraints = [models.UniqueConstraint(fields=["school_class", "module"], name="one_assignment_per_module")]
         ordering = ["due_at", "id"]
 
+    def __str__(self):
+        return f"module {self.module_id} to class {self.school_class_id}"
+
 
 class Extension(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions")
@@ -78,3 +93,6 @@ class Extension(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assignment", "student"], name="one_extension_per_student")]
+
+    def __str__(self):
+        return f"extension of assignment {self.assignment_id} for {self.student_id}"

@@ -122,7 +122,8 @@ def assignment_create(*, school_class: SchoolClass, module_id, due_at) -> tuple[
         assignment, created = _get_or_create(
             Assignment, defaults={"due_at": due_at, "course": course}, school_class=school_class, module=module
         )
-        _enrol_in_assigned_courses(school_class, [m.student for m in school_class.memberships.select_related("student")])
+        students = [m.student for m in school_class.memberships.select_related("student")]
+        _enrol_in_assigned_courses(school_class, students)
     return assignment, created
 
 

@@ -123,7 +123,8 @@ class ExerciseAttemptsView(GenericAPIView):
         else:
             answers = {k: body[k] for k in ("steps", "answers") if k in body}
             if len(answers) != 1 or set(body) - {"steps", "answers"}:
-                raise ValidationError({"non_field_errors": ["Send either steps (a scenario path) or answers (a quiz)."]})
+                raise ValidationError(
+                    {"non_field_errors": ["Send either steps (a scenario path) or answers (a quiz)."]})
             attempt, created = services.attempt_submit(
                 exercise=exercise, learner=request.user, answers=answers, idempotency_key=key
             )
