@@ -61,7 +61,8 @@ def test_a_cached_structure_is_read_without_querying_the_tree(course):
 
 
 def test_nothing_is_cached_without_a_cache_shared_by_all_processes(course, settings):
-    del settings.PAGE_TREE_CACHE  # the tests' cache is in-process (LocMemCache)
+    del settings.PAGE_TREE_CACHE
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     selectors.course_structure(course)
     assert queries(lambda: selectors.course_structure(course)) >= 3
     assert queries(lambda: selectors.published_course(course.pk)) > 0
