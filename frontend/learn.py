@@ -30,6 +30,7 @@ from . import labels
 from .access import error_text
 from .charts import bar_chart
 from .forms import JoinForm
+from .templatetags.bidi import isolate
 from .views import TOO_MANY, too_many
 
 
@@ -331,9 +332,10 @@ def join_class(request):
             form.add_error("join_code", error_text(exc) if isinstance(exc, NotFound)
                            else _("Only student accounts can join a class."))
         else:
+            name = isolate(school_class.name)
             if created:
-                messages.success(request, _("You joined the class “%(name)s”.") % {"name": school_class.name})
+                messages.success(request, _("You joined the class “%(name)s”.") % {"name": name})
             else:
-                messages.info(request, _("You are already in the class “%(name)s”.") % {"name": school_class.name})
+                messages.info(request, _("You are already in the class “%(name)s”.") % {"name": name})
             return redirect("frontend:progress")
     return render(request, "frontend/join.html", {"section": "join", "form": form})

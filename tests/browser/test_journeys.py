@@ -101,7 +101,7 @@ def test_student_signs_up_joins_reads_plays_and_sees_progress(live_server, demo,
     page.fill("#id_join_code", code.lower())
     page.click("main button[type=submit]")
     page.wait_for_url(f"{base}/me/progress/")
-    ex(page.locator(".messages")).to_contain_text("You joined the class “Demo class 9B”")
+    ex(page.locator(".messages")).to_contain_text("You joined the class “\u2068Demo class 9B\u2069”")
     ex(page.locator("main")).to_contain_text("Active listening and analysis")
 
     # Read the first module's three lessons, marking each read, moving on with "Next".

@@ -184,3 +184,16 @@ def test_override_reasons_are_stored_as_given_and_long_ones_refused(practice, st
     history = client.get(f"/api/v1/attempts/{attempt_id}/history/").json()
     rows = history["results"] if isinstance(history, dict) else history
     assert [row.get("reason") for row in rows if row.get("reason")] == [reason]
+
+
+def test_a_direction_override_in_a_class_name_is_isolated_where_it_shares_a_line(client, teacher, student):
+    """Stored as given, but an override must not reorder what follows it: the page title
+    ("Progress · <name> · Parley") and the join message wrap the name in isolate characters."""
+    school_class = class_create(teacher=teacher, name="9B \u202eevil")
+    client.force_login(teacher)
+    page = client.get(f"/teach/classes/{school_class.pk}/progress/").content.decode()
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "\u20689B \u202eevil\u2069" in title
+    client.force_login(student)
+    joined = client.post("/classes/join/", {"join_code": school_class.join_code}, follow=True).content.decode()
+    assert "You joined the class “\u20689B \u202eevil\u2069”" in joined
