@@ -178,7 +178,13 @@ def test_student_signs_up_joins_reads_plays_and_sees_progress(live_server, demo,
             ex(page.locator("#reply-count")).to_have_text("24 words")
             page.click("text=Send reply")
         else:
-            ex(page.locator("#stage-h")).to_be_focused()
+            try:
+                ex(page.locator("#stage-h")).to_be_focused()
+            except AssertionError:
+                # The checks above can run while a fast worker's grade moves the page to the result;
+                # anything else (a focus bug on the player) stays on the player and fails here.
+                page.wait_for_url(re.compile(r".*/attempts/\d+/$"), timeout=10_000)
+                break
             page.keyboard.press("Tab")
             first = page.locator("#node .choice").first
             ex(first).to_be_focused()
