@@ -185,7 +185,7 @@ class AttemptHistoryView(APIView):
         rows = attempt.gradings.select_related("actor").order_by("created_at", "id")
         return Response({"results": [
             {"kind": g.kind, "created_at": g.created_at, "engine_version": g.engine_version,
-             "actor": g.actor.username if g.actor else None, "reason": g.reason, "overrides": g.overrides,
+             "actor": g.actor.display_name if g.actor else None, "reason": g.reason, "overrides": g.overrides,
              "overall": g.result.get("overall"), "passed": g.result.get("passed")}
             for g in rows
         ]})

@@ -242,3 +242,11 @@ def test_former_learner_is_translated(db):
         assert display_name(FORMER_PREFIX + "0f3a") == "Ancien apprenant"
     assert display_name(FORMER_PREFIX + "0f3a") == "Former learner"
     assert display_name("former-learner") == "former-learner"  # a live username is never taken for one
+
+
+def test_the_attempt_history_names_a_deleted_teacher_without_their_placeholder(learner, teacher):
+    attempt = Attempt.objects.select_related("exercise").get(learner=learner, exercise__kind="scenario")
+    attempt_override(attempt=attempt, actor=teacher, overrides={"reply1": {"avoided": []}}, reason="Fair.")
+    assert delete_account(teacher).status_code == 204
+    history = as_user(learner).get(f"/api/v1/attempts/{attempt.pk}/history/").json()["results"]
+    assert [row["actor"] for row in history] == [None, "Former learner"]
