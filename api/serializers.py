@@ -422,3 +422,22 @@ class HealthOut(serializers.Serializer):
     database = serializers.CharField()
     broker = serializers.CharField()
     worker = serializers.CharField()
+
+
+class AccountDeleteIn(serializers.Serializer):
+    password = serializers.CharField(max_length=128, write_only=True, help_text="your current password")
+
+
+class ExportOut(serializers.Serializer):
+    format = serializers.CharField()
+    exported_at = serializers.DateTimeField()
+    profile = serializers.DictField()
+    academies = serializers.ListField(child=serializers.DictField())
+    enrolments = serializers.ListField(child=serializers.DictField())
+    lessons_read = serializers.ListField(child=serializers.DictField())
+    class_memberships = serializers.ListField(child=serializers.DictField())
+    extensions = serializers.ListField(child=serializers.DictField())
+    classes_taught = serializers.ListField(child=serializers.DictField())
+    attempts = serializers.ListField(child=serializers.DictField())
+    tokens = serializers.ListField(child=serializers.DictField())
+    audit_events = serializers.ListField(child=serializers.DictField())

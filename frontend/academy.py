@@ -3,11 +3,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from assessments.diagram import edges_of, render_svg
 from courses import dashboards
 
 from . import labels
 from .access import staff_required
-from .diagram import edges_of, render_svg
 
 
 @staff_required

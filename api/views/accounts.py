@@ -1,6 +1,6 @@
 from django.contrib.auth import authenticate, logout
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -18,25 +18,6 @@ from .base import validated
 
 def user_json(user) -> dict:
     return {"id": user.pk, "username": user.username, "email": user.email, "role": user.role}
-
-
-class AccountDeleteIn(serializers.Serializer):
-    password = serializers.CharField(max_length=128, write_only=True, help_text="your current password")
-
-
-class ExportOut(serializers.Serializer):
-    format = serializers.CharField()
-    exported_at = serializers.DateTimeField()
-    profile = serializers.DictField()
-    academies = serializers.ListField(child=serializers.DictField())
-    enrolments = serializers.ListField(child=serializers.DictField())
-    lessons_read = serializers.ListField(child=serializers.DictField())
-    class_memberships = serializers.ListField(child=serializers.DictField())
-    extensions = serializers.ListField(child=serializers.DictField())
-    classes_taught = serializers.ListField(child=serializers.DictField())
-    attempts = serializers.ListField(child=serializers.DictField())
-    tokens = serializers.ListField(child=serializers.DictField())
-    audit_events = serializers.ListField(child=serializers.DictField())
 
 
 class RegisterView(APIView):
@@ -111,7 +92,7 @@ class MeView(APIView):
         return Response({**user_json(request.user), "academies": academies})
 
     @extend_schema(
-        request=AccountDeleteIn,
+        request=s.AccountDeleteIn,
         responses={204: None, 400: OpenApiResponse(description="wrong password, in the error shape"),
                    403: OpenApiResponse(description="academy staff and administrators are closed by an admin")},
         tags=["accounts"],
@@ -119,7 +100,7 @@ class MeView(APIView):
                     "graded attempts stay, anonymised, in class statistics.",
     )
     def delete(self, request):
-        data = validated(AccountDeleteIn, request.data)
+        data = validated(s.AccountDeleteIn, request.data)
         try:
             privacy.account_delete(user=request.user, password=data["password"])
         except AccountError as exc:
@@ -133,7 +114,7 @@ class MeView(APIView):
 class ExportView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: ExportOut}, tags=["accounts"],
+    @extend_schema(responses={200: s.ExportOut}, tags=["accounts"],
                    description="Everything Parley keeps about you, as JSON (format parley-export/1).")
     def get(self, request):
         return Response(privacy.user_export(user=request.user))

@@ -2,8 +2,8 @@
 import copy
 import xml.etree.ElementTree as ET
 
+from assessments.diagram import edges_of, layers_of, render_svg
 from frontend.charts import bar_chart
-from frontend.diagram import edges_of, layers_of, render_svg
 
 from ..factories import SPEC_SCENARIO
 
