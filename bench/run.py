@@ -42,6 +42,7 @@ class Config:
     web_threads: int = 4
     worker_concurrency: int = 2
     class_size: int = 200
+    only: tuple[str, ...] = ()  # run only these of B1..B5 (B6 needs B1 and B2)
 
 
 _T0 = time.monotonic()
@@ -64,6 +65,8 @@ def parse(argv) -> tuple[Config, list[str]]:
     parser.add_argument("--b3-seconds", type=float)
     parser.add_argument("--b4-attempts", type=int)
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite docs/benchmarks.md")
+    parser.add_argument("--only", help="comma-separated: run only these of B1,B2,B3,B4,B5 (implies --no-docs and "
+                                       "--no-growth unless B1 and B2 are both named); for profiling one figure")
     args = parser.parse_args(argv)
     mode = "full" if args.full else "quick"
     cfg = Config(mode=mode, **MODES[mode])
@@ -75,7 +78,16 @@ def parse(argv) -> tuple[Config, list[str]]:
         cfg = replace(cfg, b3_seconds=args.b3_seconds)
     if args.b4_attempts:
         cfg = replace(cfg, b4_attempts=args.b4_attempts)
-    flags = ["--no-docs"] if args.no_docs else []
+    if args.only:
+        only = tuple(sorted({part.strip().upper() for part in args.only.split(",") if part.strip()}))
+        unknown = set(only) - {"B1", "B2", "B3", "B4", "B5"}
+        if unknown:
+            parser.error(f"--only: unknown {', '.join(sorted(unknown))}")
+        cfg = replace(cfg, only=only)
+        if not {"B1", "B2"} <= set(only):
+            cfg = replace(cfg, grow_to=None)
+    # docs/benchmarks.md shows whole runs only
+    flags = ["--no-docs"] if args.no_docs or args.only else []
     return cfg, flags
 
 

@@ -30,12 +30,20 @@ def _require_broker(**_):
 
 
 @task_prerun.connect
-def _drop_dead_database_connections(**_):
+def _drop_broken_database_connections(**_):
     """Celery keeps database connections across tasks (CELERY_DB_REUSE_MAX) but,
-    unlike a web request, never health-checks them: one the database dropped
-    would fail every later task. Check before each task, as Django does per request."""
+    unlike Django between requests, never looks at them again: one the database
+    dropped would fail every later task. Do what Django's close_old_connections
+    does: a connection that met a database error is checked (one round trip)
+    and closed if it is dead; a healthy one costs nothing, where a check before
+    every task cost a round trip per grading (docs/benchmarks.md, B4). The task
+    that met the dropped connection is retried (assessments.tasks)."""
     from django.db import connections
 
     for conn in connections.all(initialized_only=True):
-        if conn.connection is not None and not conn.is_usable():
+        if conn.connection is None or not conn.errors_occurred:
+            continue
+        if conn.is_usable():
+            conn.errors_occurred = False
+        else:
             conn.close()

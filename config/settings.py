@@ -247,7 +247,10 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Grading tasks take milliseconds: with one message in hand per process, each waited on the broker
+# round trips of the next (docs/benchmarks.md, B4). A message held is not lost if its worker dies
+# (acks_late: it goes back to the queue, and the sweep re-queues its attempt anyway).
+CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_PREFETCH_MULTIPLIER", 4)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "assessments.tasks.grade_attempt": {"queue": "grading"},
@@ -267,6 +270,8 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 GRADING_STUCK_AFTER = timedelta(seconds=env_int("GRADING_STUCK_AFTER_SECONDS", 120))
 GRADING_MAX_FAILURES = env_int("GRADING_MAX_FAILURES", 3)
+# A grading task takes up to this many waiting attempts with its own (assessments.services.attempt_grade).
+GRADING_BATCH_SIZE = max(1, env_int("GRADING_BATCH_SIZE", 50))
 
 # --- Security -------------------------------------------------------------------
 from django.utils.csp import CSP  # noqa: E402

@@ -1,0 +1,55 @@
+"""Before each task the worker looks only at connections the last task saw fail:
+a dead one is closed so the task reconnects, a healthy one costs no round trip."""
+import pytest
+from django.db import connection
+
+from config.celery import _drop_broken_database_connections
+
+
+@pytest.fixture
+def checks(transactional_db, monkeypatch):
+    """Counts the round trips the check makes, and lets a test say whether the server still answers.
+    Outside a test transaction: Django defers closing a connection inside one."""
+    state = {"checks": 0, "alive": True}
+
+    def is_usable():
+        state["checks"] += 1
+        return state["alive"]
+
+    connection.ensure_connection()
+    monkeypatch.setattr(connection, "is_usable", is_usable)
+    yield state
+    connection.errors_occurred = False
+
+
+def test_a_healthy_connection_is_kept_without_a_round_trip(checks):
+    raw = connection.connection
+    _drop_broken_database_connections()
+    assert checks["checks"] == 0
+    assert connection.connection is raw
+
+
+def test_a_connection_that_met_an_error_and_is_dead_is_closed(checks):
+    connection.errors_occurred = True
+    checks["alive"] = False
+    _drop_broken_database_connections()
+    assert checks["checks"] == 1
+    assert connection.connection is None
+
+
+def test_a_connection_that_met_an_error_but_still_answers_is_kept_and_trusted_again(checks):
+    raw = connection.connection
+    connection.errors_occurred = True
+    _drop_broken_database_connections()
+    assert connection.connection is raw and connection.errors_occurred is False
+    _drop_broken_database_connections()
+    assert checks["checks"] == 1
+
+
+def test_a_grading_task_that_meets_a_dropped_connection_is_retried():
+    from django.db import InterfaceError, OperationalError
+
+    from assessments.tasks import grade_attempt
+
+    assert {InterfaceError, OperationalError} <= set(grade_attempt.autoretry_for)
+    assert grade_attempt.max_retries >= 1
