@@ -2,12 +2,13 @@
 from django.db.models import Count, Max
 
 from . import grading
+from .documents import normalised_document
 from .models import Attempt, Exercise
 
 
 def exercise_learner_view(*, exercise: Exercise, learner) -> dict:
     """What a learner may see before playing: never the graph, weights or keys."""
-    summary = grading.learner_summary(exercise.current_version.document)
+    summary = grading.learner_summary(normalised_document(exercise.current_version))
     used = Attempt.objects.filter(exercise=exercise, learner=learner).count() if learner.is_authenticated else 0
     left = None if exercise.attempt_limit is None else max(exercise.attempt_limit - used, 0)
     return {
@@ -27,7 +28,7 @@ def attempt_view(*, attempt: Attempt) -> dict:
     The current node is given in the learner's view only; the result only
     once graded, so nothing of the key shows before grading.
     """
-    document = attempt.version.document
+    document = normalised_document(attempt.version)
     node = None
     if attempt.exercise.kind == Exercise.Kind.SCENARIO and attempt.current_node:
         node = grading.learner_node(document, attempt.current_node)

@@ -6,8 +6,6 @@ exact version an attempt was taken on, call the engine and store what it says.
 import hashlib
 import json
 import logging
-import threading
-from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,6 +16,7 @@ from django.utils import timezone
 from accounts import audit
 
 from . import grading, rows
+from .documents import normalised_document
 from .errors import AssessmentError, Conflict, problems_to_errors
 from .models import Attempt, Exercise, ExerciseVersion, Grading, RegradeBatch
 
@@ -159,7 +158,7 @@ def attempt_submit(*, exercise: Exercise, learner, answers: dict, idempotency_ke
         return existing, False
     version = exercise.current_version
     try:
-        grading.check_answers(version.document, answers)
+        grading.check_answers(normalised_document(version), answers)
     except grading.InvalidAnswer as exc:
         raise AssessmentError(problems_to_errors(exc.problems)) from None
     _check_attempt_limit(exercise, learner)
@@ -200,7 +199,7 @@ def attempt_step(*, attempt_id: int, learner, move: dict) -> Attempt:
             raise Conflict.single("not_in_progress", f"The attempt is {attempt.status}.", None)
         if not isinstance(move, dict) or len([k for k in ("choice", "reply") if k in move]) != 1:
             raise AssessmentError.single("invalid", "Send exactly one of choice or reply.", None)
-        document = attempt.version.document
+        document = normalised_document(attempt.version)
         try:
             next_id = grading.advance(document, attempt.current_node, move)
         except grading.InvalidAnswer as exc:
@@ -323,34 +322,6 @@ def _grade_claimed(attempt_ids: list[int]) -> dict[int, str]:
         rows.update_each(graded, _RESULT_FIELDS)
         rows.update_each(failed, ["failures", "last_error", "status"])
     return outcomes
-
-
-_NORMALISED: OrderedDict[tuple[int, str], dict] = OrderedDict()
-_NORMALISED_LOCK = threading.Lock()
-NORMALISED_CACHE_SIZE = 32  # versions; a 500-node scenario is a few MB once parsed
-
-
-def normalised_document(version: ExerciseVersion) -> dict:
-    """The version's document, validated and normalised once per process (an LRU).
-
-    A stored version never changes (a new document makes a new version) and
-    was validated at import, so workers need not redo it for every attempt,
-    which was most of the engine's time per grading (docs/benchmarks.md, B4
-    and B5). Keyed by id and content hash, so a row changed by hand is
-    normalised afresh. Shared between callers: read it, never modify it.
-    """
-    key = (version.pk, version.content_hash)
-    with _NORMALISED_LOCK:
-        doc = _NORMALISED.get(key)
-        if doc is not None:
-            _NORMALISED.move_to_end(key)
-            return doc
-    doc = grading.normalise_document(version.document)
-    with _NORMALISED_LOCK:
-        _NORMALISED[key] = doc
-        while len(_NORMALISED) > NORMALISED_CACHE_SIZE:
-            _NORMALISED.popitem(last=False)
-    return doc
 
 
 _RESULT_FIELDS = ["result", "score", "passed", "status", "graded_at"]

@@ -329,7 +329,9 @@ class Suite:
                  f"{batched['per_attempt_ms']} ms per attempt in batches of {django_settings.GRADING_BATCH_SIZE}")
         add = self.results.add
         desc = (f"{n:,} attempts of a {len(world.document['nodes'])}-node scenario with replies, Redis broker, one "
-                f"worker (prefork -c {cfg.worker_concurrency}, acks_late, prefetch 1), from the worker's start to an"
+                f"worker (prefork -c {cfg.worker_concurrency}, acks_late, prefetch "
+                f"{django_settings.CELERY_WORKER_PREFETCH_MULTIPLIER}, grading batches of up to "
+                f"{django_settings.GRADING_BATCH_SIZE}), from the worker's start to an"
                 " empty queue")
         add("B4", "B4.grading_to_noop_ratio", round(grading_rate / noop_rate, 3), "x", ">= 0.5",
             f"grading throughput / no-op throughput (means of two runs of each, interleaved). {desc}")

@@ -8,14 +8,15 @@ of a scenario without showing the graph.
 
 Everything other apps may use is exported here:
 
-    ENGINE_VERSION, Problem, InvalidDocument, InvalidAnswer,
+    ENGINE_VERSION, Problem, InvalidDocument, InvalidAnswer, NormalisedDocument,
     document_kind, validate_document, normalise_document, compute_bounds,
     check_answers, grade, grade_normalised, learner_node, advance, learner_summary
 
 The functions accept documents as stored and validate them on the way in,
-except grade_normalised, which takes normalise_document's output as it is.
+except a NormalisedDocument (normalise_document's output), which they take
+as it is; grade_normalised takes any normalised document as it is.
 """
-from .documents import document_kind, normalise_document, validate_document
+from .documents import NormalisedDocument, document_kind, normalise_document, validate_document
 from .engine import advance, check_answers, compute_bounds, grade, grade_normalised, learner_node, learner_summary
 from .problems import InvalidAnswer, InvalidDocument, Problem
 from .versions import ENGINE_VERSION
@@ -24,6 +25,7 @@ __all__ = [
     "ENGINE_VERSION",
     "InvalidAnswer",
     "InvalidDocument",
+    "NormalisedDocument",
     "Problem",
     "advance",
     "check_answers",

@@ -59,15 +59,30 @@ def _size_problems(doc: dict, kind: str) -> list[Problem]:
     return problems
 
 
-def normalise_document(doc) -> dict:
+class NormalisedDocument(dict):
+    """What normalise_document() returns: a validated document with its defaults set.
+
+    Every entry point of the engine takes one as it is, without validating it
+    again, so a caller that keeps the normalised form of a stored version
+    (one per process, shared) pays the validation once, not on every step or
+    grading. Shared copies are read, never modified.
+    """
+
+    __slots__ = ()
+
+
+def normalise_document(doc) -> NormalisedDocument:
     """A validated copy of `doc` with every optional field set to its default.
 
     Scenario defaults: language "en", summary "", competency weight 1, choice
     weights {}, critical false, feedback "", rubric criteria and avoid [],
     min_words 1, max_words 500. Quiz defaults: language "en", question points
     1 and feedback "". Unknown fields are kept. The argument is not modified.
-    Raises InvalidDocument with every problem.
+    Raises InvalidDocument with every problem. A document this function
+    returned is returned as it is.
     """
+    if isinstance(doc, NormalisedDocument):
+        return doc
     problems = validate_document(doc)
     if problems:
         raise InvalidDocument(problems)
@@ -78,7 +93,7 @@ def normalise_document(doc) -> dict:
         _scenario_defaults(copy)
     else:
         _quiz_defaults(copy)
-    return copy
+    return NormalisedDocument(copy)
 
 
 def _default(obj: dict, key: str, value) -> None:

@@ -3,6 +3,7 @@
 Each takes the document as stored (validated or not), validates and
 normalises it, then hands over to the scenario or quiz module. So an invalid
 document always raises InvalidDocument here, never a KeyError deep inside.
+A NormalisedDocument (normalise_document's output) is taken as it is.
 """
 from .bounds import scenario_bounds
 from .documents import document_kind, normalise_document
@@ -53,7 +54,8 @@ def grade(doc, answers, bounds=None, overrides=None) -> dict:
 
 
 def grade_normalised(doc: dict, answers, bounds=None, overrides=None) -> dict:
-    """grade() for a document that normalise_document() returned: it is not validated again.
+    """grade() for a document that normalise_document() returned, even as a plain dict:
+    it is not validated again.
 
     For callers that keep the normalised form of a stored version (validation
     is most of the engine's time per attempt, see docs/benchmarks.md, B5).

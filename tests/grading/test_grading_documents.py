@@ -20,7 +20,7 @@ from .spec_example import quiz_doc, scenario_doc, spec_answers
 
 def test_the_package_exports_exactly_the_documented_api():
     assert sorted(grading.__all__) == sorted([
-        "ENGINE_VERSION", "Problem", "InvalidDocument", "InvalidAnswer", "document_kind",
+        "ENGINE_VERSION", "Problem", "InvalidDocument", "InvalidAnswer", "NormalisedDocument", "document_kind",
         "validate_document", "normalise_document", "compute_bounds", "check_answers", "grade",
         "grade_normalised", "learner_node", "advance", "learner_summary"])
     assert all(hasattr(grading, name) for name in grading.__all__)
@@ -85,6 +85,30 @@ def test_normalise_leaves_its_argument_alone():
     doc = scenario_doc()
     normalise_document(doc)
     assert doc == scenario_doc()
+
+
+def test_a_normalised_document_is_taken_as_it_is_by_every_entry_point(monkeypatch):
+    normal = normalise_document(scenario_doc())
+    validations = []
+    real = grading.documents.validate_document
+    monkeypatch.setattr(grading.documents, "validate_document", lambda doc: validations.append(1) or real(doc))
+    assert normalise_document(normal) is normal
+    grading.check_answers(normal, spec_answers())
+    assert grade(normal, spec_answers()) == grade(scenario_doc(), spec_answers())
+    grading.advance(normal, "open", {"choice": "ask"})
+    grading.learner_node(normal, "open")
+    grading.learner_summary(normal)
+    grading.compute_bounds(normal)
+    assert len(validations) == 1  # the plain dict graded above, never the normalised one
+
+
+def test_a_plain_copy_of_a_normalised_document_is_validated_again(monkeypatch):
+    normal = normalise_document(scenario_doc())
+    validations = []
+    real = grading.documents.validate_document
+    monkeypatch.setattr(grading.documents, "validate_document", lambda doc: validations.append(1) or real(doc))
+    copy = normalise_document(dict(normal))
+    assert copy is not normal and copy == normal and validations == [1]
 
 
 def test_grading_leaves_the_document_and_answers_alone():

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments import grading, services
+from assessments import documents, grading, services
 from assessments.models import Attempt, Grading
 
 from ..factories import CRITICAL_PATH, PASSING_PATH, SPEC_PATH, import_exercise, make_user
@@ -140,7 +140,7 @@ def test_another_worker_s_grading_attempts_are_not_taken_into_a_batch(exercise):
 
 def grading_queries(exercise, count) -> int:
     ids = waiting(exercise, count)
-    services.normalised_document(Attempt.objects.get(pk=ids[0]).version)  # the per-process cache is warm
+    documents.normalised_document(Attempt.objects.get(pk=ids[0]).version)  # the per-process cache is warm
     with CaptureQueriesContext(connection) as queries:
         assert services.attempt_grade(attempt_id=ids[0]) == "graded"
     assert statuses(ids) == ["graded"] * count

@@ -1,10 +1,11 @@
-"""Grading keeps each version's normalised document per process: validated once, never per attempt,
-and never served for another version or for a version whose content changed."""
+"""Each version's normalised document is kept per process: validated once, never per attempt
+(graded, played step by step or submitted), and never served for another version or for a
+version whose content changed."""
 import copy
 
 import pytest
 
-from assessments import grading, services
+from assessments import documents, grading, services
 from assessments.models import Attempt, ExerciseVersion
 
 from ..factories import PASSING_PATH, SPEC_PATH, SPEC_SCENARIO, import_exercise, make_user
@@ -12,9 +13,9 @@ from ..factories import PASSING_PATH, SPEC_PATH, SPEC_SCENARIO, import_exercise,
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    services._NORMALISED.clear()
+    documents._NORMALISED.clear()
     yield
-    services._NORMALISED.clear()
+    documents._NORMALISED.clear()
 
 
 @pytest.fixture
@@ -78,11 +79,11 @@ def test_a_version_whose_content_changed_is_normalised_afresh(academy, normalisa
 
 
 def test_the_cache_holds_a_bounded_number_of_versions(academy, monkeypatch):
-    monkeypatch.setattr(services, "NORMALISED_CACHE_SIZE", 2)
+    monkeypatch.setattr(documents, "NORMALISED_CACHE_SIZE", 2)
     for n in range(4):
         exercise = import_exercise(academy, slug=f"river-{n}")
         graded(submitted(exercise, PASSING_PATH))
-    assert len(services._NORMALISED) == 2
+    assert len(documents._NORMALISED) == 2
 
 
 def test_grade_normalised_gives_what_grade_gives():
@@ -93,3 +94,14 @@ def test_grade_normalised_gives_what_grade_gives():
         assert grading.grade_normalised(doc, answers, bounds) == grading.grade(SPEC_SCENARIO, answers, bounds)
     with pytest.raises(grading.InvalidAnswer):
         grading.grade_normalised(doc, {"steps": []}, bounds)
+
+
+def test_playing_and_submitting_use_the_same_normalised_version(academy, normalisations):
+    exercise = import_exercise(academy)
+    learner = make_user()
+    attempt, _ = services.attempt_start(exercise=exercise, learner=learner)
+    services.attempt_step(attempt_id=attempt.pk, learner=learner, move={"choice": "ask"})
+    services.attempt_step(attempt_id=attempt.pk, learner=learner, move={"reply": SPEC_PATH[1]["reply"]})
+    services.attempt_submit(exercise=exercise, learner=make_user(), answers={"steps": PASSING_PATH})
+    assert normalisations == ["shared-river"]
+    assert Attempt.objects.get(pk=attempt.pk).status == "submitted"  # its last step reached an outcome
