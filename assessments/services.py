@@ -244,61 +244,48 @@ def attempt_enqueue(*, attempt_id: int) -> bool:
 
 
 def attempt_grade(*, attempt_id: int) -> str:
-    """Grade a submitted attempt against its own version. Safe to run twice.
+    """Grade a submitted attempt against its own version, and the attempts waiting behind it.
 
-    Phase one marks it `grading`, and with it up to GRADING_BATCH_SIZE - 1
-    other attempts still waiting, oldest queued first; phase two locks them,
-    re-checks each status and writes results, history and statuses in one
-    transaction. A duplicate delivery finds its attempt graded, or `grading`
-    in another worker's batch, and stops after one UPDATE that waits on no
-    lock; a killed worker leaves its batch `grading` until the sweep puts it
-    back to `submitted` and queues it again. Batching is what lets one worker keep up with a deadline's
-    backlog: the statements and commits are paid once per batch instead of
-    once per attempt (docs/benchmarks.md, B4), and when nothing else waits
-    the batch is the one attempt. Returns what happened to this attempt:
-    "graded", "skipped" or "failed".
+    Safe to run twice. First this message's attempt is marked `grading` if it
+    is still `submitted` and no batch holds it. Then one transaction locks it
+    again with up to GRADING_BATCH_SIZE - 1 other waiting attempts, oldest
+    queued first (SKIP LOCKED: another worker's batch is never waited for nor
+    taken twice), grades each against its own version and writes results,
+    history and statuses. The later messages of a batch's attempts, like a
+    duplicate delivery, find their attempt graded or locked and stop after
+    one UPDATE that matched nothing. Batching is what lets one worker keep
+    up with a deadline's backlog: statements and commits are paid once per
+    batch, and each attempt is written once (docs/benchmarks.md, B4). When
+    nothing else waits the batch is the one attempt. If the worker dies, the
+    transaction rolls back: this attempt stays `grading` and the others
+    `submitted`, and the sweep queues them again. Returns what happened to
+    this attempt: "graded", "skipped" or "failed".
     """
-    claimed = _claim_for_grading(attempt_id, batch_size=settings.GRADING_BATCH_SIZE)
-    if not claimed:
-        return "skipped"
-    return _grade_claimed(claimed).get(attempt_id, "skipped")
-
-
-def _claim_for_grading(attempt_id: int, *, batch_size: int) -> list[int]:
-    now = timezone.now()
     # Only `submitted`: a `grading` attempt belongs to a live worker until the sweep declares that
-    # worker dead (attempts_sweep puts it back to `submitted`), and a batch marks its attempts
-    # `grading` before it locks them, so this UPDATE never waits on a batch. Outside a transaction:
-    # a duplicate message costs this one statement.
-    marked = rows.update_if(Attempt, attempt_id, {"status": Status.GRADING, "grading_started_at": now},
-                            where={"status": Status.SUBMITTED})
+    # worker dead (attempts_sweep puts it back to `submitted`). Outside a transaction, so a
+    # duplicate message costs this one statement.
+    marked = rows.update_if(Attempt, attempt_id, {"status": Status.GRADING, "grading_started_at": timezone.now()},
+                            where={"status": Status.SUBMITTED}, skip_locked=True)
     if not marked:
-        return []
-    if batch_size == 1:
-        return [attempt_id]
-    with transaction.atomic():
-        # SKIP LOCKED: attempts another worker is claiming are its batch, not a reason to wait.
-        # Attempts that already failed once wait for the sweep, which spaces out their retries.
-        others = list(
-            Attempt.objects.select_for_update(skip_locked=True)
-            .filter(status=Status.SUBMITTED, failures=0)
-            .order_by("queued_at")
-            .values_list("pk", flat=True)[: batch_size - 1]
-        )
-        if others:
-            Attempt.objects.filter(pk__in=others).update(status=Status.GRADING, grading_started_at=now)
-    return [attempt_id, *others]
+        return "skipped"
+    return _grade_batch(attempt_id, batch_size=settings.GRADING_BATCH_SIZE).get(attempt_id, "skipped")
 
 
-def _grade_claimed(attempt_ids: list[int]) -> dict[int, str]:
+def _grade_batch(attempt_id: int, *, batch_size: int) -> dict[int, str]:
     outcomes: dict[int, str] = {}
     with transaction.atomic():
         # Lock the attempts only: the version row is shared by every attempt graded at the same time.
         # Its document is read only when this process has not normalised the version yet.
-        attempts = list(
-            Attempt.objects.select_for_update(of=("self",)).select_related("version").defer("version__document")
-            .filter(pk__in=attempt_ids, status=Status.GRADING).order_by("pk")
-        )
+        with_version = Attempt.objects.select_related("version").defer("version__document")
+        attempts = list(with_version.select_for_update(of=("self",)).filter(pk=attempt_id, status=Status.GRADING))
+        if attempts and batch_size > 1:
+            # Attempts that already failed once wait for the sweep, which spaces out their retries.
+            waiting = (with_version.select_for_update(of=("self",), skip_locked=True)
+                       .filter(status=Status.SUBMITTED, failures=0).order_by("queued_at")[: batch_size - 1])
+            started = timezone.now()
+            for attempt in waiting:
+                attempt.grading_started_at = started
+                attempts.append(attempt)
         gradings, graded, failed = [], [], []
         for attempt in attempts:
             try:
@@ -319,8 +306,8 @@ def _grade_claimed(attempt_ids: list[int]) -> dict[int, str]:
             graded.append(attempt)
             outcomes[attempt.pk] = "graded"
         rows.insert_each(gradings)
-        rows.update_each(graded, _RESULT_FIELDS)
-        rows.update_each(failed, ["failures", "last_error", "status"])
+        rows.update_each(graded, [*_RESULT_FIELDS, "grading_started_at"])
+        rows.update_each(failed, ["failures", "last_error", "status", "grading_started_at"])
     return outcomes
 
 

@@ -6,12 +6,15 @@ database (the unique constraints decide, not a check before the insert).
 SQLite takes one writer at a time, so there is no race to show there.
 """
 import threading
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from accounts.models import Role
+from assessments import services
 from assessments.models import Attempt, Exercise, Grading
 from courses.models import Assignment, ClassMembership, Enrolment, LessonCompletion
 from courses.services import class_create, enrol
@@ -157,3 +160,37 @@ def test_concurrent_submissions_with_different_keys_cannot_pass_the_attempt_limi
     assert statuses(responses) == [202] * 3 + [409] * 17
     assert {r.json()["errors"][0]["code"] for r in responses if r.status_code == 409} == {"attempt_limit"}
     assert Attempt.objects.filter(learner=learner).count() == 3
+
+
+def test_grading_neither_waits_for_nor_takes_the_attempts_another_batch_holds(postgres):
+    exercise = import_exercise(make_academy(), visibility="practice")
+    learner = make_user()
+    base = timezone.now() - timedelta(minutes=5)
+    ids = [Attempt.objects.create(learner=learner, exercise=exercise, version=exercise.current_version,
+                                  status="submitted", answers={"steps": PASSING_PATH}, submitted_at=base,
+                                  queued_at=base + timedelta(seconds=i)).pk for i in range(4)]
+    held, release = threading.Event(), threading.Event()
+
+    def another_batch():  # holds the two oldest as a worker's batch transaction does
+        try:
+            with transaction.atomic():
+                list(Attempt.objects.select_for_update().filter(pk__in=ids[:2]))
+                held.set()
+                release.wait(timeout=60)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=another_batch)
+    holder.start()
+    try:
+        assert held.wait(timeout=30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '5s'")  # waiting on the held rows would fail, not hang
+        assert services.attempt_grade(attempt_id=ids[0]) == "skipped"
+        assert services.attempt_grade(attempt_id=ids[2]) == "graded"
+        now = dict(Attempt.objects.filter(pk__in=ids).values_list("pk", "status"))
+    finally:
+        release.set()
+        holder.join(timeout=60)
+    assert [now[pk] for pk in ids] == ["submitted", "submitted", "graded", "graded"]
+    assert Grading.objects.filter(attempt_id__in=ids).count() == 2
