@@ -92,9 +92,10 @@ class Attempt(models.Model):
         indexes = [
             models.Index(fields=["learner", "exercise", "status"], name="attempt_learner_ex_status"),
             models.Index(fields=["status", "queued_at"], name="attempt_status_queued"),
-            # What a grading batch takes (services._grade_batch): the oldest waiting first,
-            # read in order and stopped at the batch size however long the backlog.
-            models.Index(fields=["queued_at"], condition=models.Q(status="submitted", failures=0),
+            # What a grading batch takes (services._grade_batch): the waiting attempts after its
+            # own, read in order from there and stopped at the batch size however long the backlog,
+            # never walking past the entries of attempts graded earlier.
+            models.Index(fields=["id"], condition=models.Q(status="submitted", failures=0),
                          name="attempt_waiting_for_grading"),
         ]
         ordering = ["-created_at", "-id"]

@@ -248,9 +248,9 @@ def attempt_grade(*, attempt_id: int) -> str:
 
     Safe to run twice. First this message's attempt is marked `grading` if it
     is still `submitted` and no batch holds it. Then one transaction locks it
-    again with up to GRADING_BATCH_SIZE - 1 other waiting attempts, oldest
-    queued first (SKIP LOCKED: another worker's batch is never waited for nor
-    taken twice), grades each against its own version and writes results,
+    again with up to GRADING_BATCH_SIZE - 1 attempts waiting after it, in
+    order (SKIP LOCKED: another worker's batch is never waited for nor taken
+    twice), grades each against its own version and writes results,
     history and statuses. The later messages of a batch's attempts, like a
     duplicate delivery, find their attempt graded or locked and stop after
     one UPDATE that matched nothing. Batching is what lets one worker keep
@@ -279,9 +279,12 @@ def _grade_batch(attempt_id: int, *, batch_size: int) -> dict[int, str]:
         with_version = Attempt.objects.select_related("version").defer("version__document")
         attempts = list(with_version.select_for_update(of=("self",)).filter(pk=attempt_id, status=Status.GRADING))
         if attempts and batch_size > 1:
+            # The attempts submitted after this one, in order: a backlog is taken from its head, and the
+            # index scan starts past the attempts already graded (which stay in it until VACUUM).
             # Attempts that already failed once wait for the sweep, which spaces out their retries.
             waiting = (with_version.select_for_update(of=("self",), skip_locked=True)
-                       .filter(status=Status.SUBMITTED, failures=0).order_by("queued_at")[: batch_size - 1])
+                       .filter(status=Status.SUBMITTED, failures=0, pk__gt=attempt_id).order_by("pk")
+                       [: batch_size - 1])
             started = timezone.now()
             for attempt in waiting:
                 attempt.grading_started_at = started

@@ -211,7 +211,7 @@ def submitted_attempts(world: World, count: int, learner_ids: list[int]) -> list
     rows = [
         Attempt(learner_id=learner_ids[i % len(learner_ids)], exercise_id=world.exercise_id,
                 version_id=world.version_id, status=Attempt.Status.SUBMITTED, current_node=answers["steps"][-1]["node"],
-                answers=answers, submitted_at=now)
+                answers=answers, submitted_at=now, queued_at=now)
         for i in range(count)
     ]
     return [a.pk for a in Attempt.objects.bulk_create(rows, batch_size=BATCH)]

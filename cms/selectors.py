@@ -144,6 +144,29 @@ def search_published(query: str, limit: int = 20) -> list[dict]:
     return courses + lessons
 
 
+def catalogue_courses(*, ui_language: str | None, language: str = "", level: str = "", competency: str = "",
+                      q: str = ""):
+    """The catalogue's courses, for the site's page and GET /api/v1/courses/ alike.
+
+    Without a language filter, the courses in the interface language (falling
+    back to the original of a course with no translation); with one, the
+    courses in that language. `level`, `competency` and `q` (title or
+    summary) narrow it.
+    """
+    from django.db.models import Q
+
+    qs = courses_for_language(language or ui_language)
+    if language:
+        qs = qs.filter(locale__language_code=language)
+    if level:
+        qs = qs.filter(level=level)
+    if competency:
+        qs = qs.filter(competencies__icontains=f'"{competency}"')
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q))
+    return qs
+
+
 def courses_for_language(language: str | None):
     """Live courses in `language`, falling back to the default locale's version
     of a course that has no live translation in that language."""

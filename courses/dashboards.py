@@ -4,7 +4,7 @@ Nothing here writes. The numbers come from the same selectors the API uses
 (courses.progress, assessments.selectors, cms.selectors); these functions only
 put them in the shape a page needs.
 """
-from django.db.models import Count, Q
+from django.db.models import Count
 from wagtail.models import Page
 
 from accounts.privacy import display_name
@@ -12,7 +12,7 @@ from accounts.selectors import academy_ids_of
 from assessments import grading
 from assessments.models import Attempt, Exercise
 from cms.models import CoursePage, LessonExercise, ModulePage
-from cms.selectors import academies_by_path, courses_for_language, published_courses
+from cms.selectors import academies_by_path, catalogue_courses, courses_for_language, published_courses
 
 from . import progress
 from .models import Enrolment, LessonCompletion, SchoolClass
@@ -21,21 +21,8 @@ from .models import Enrolment, LessonCompletion, SchoolClass
 
 
 def catalogue(*, ui_language: str, q: str = "", language: str = "", level: str = "", competency: str = "") -> list:
-    """Published courses for the catalogue page, filtered like GET /api/v1/courses/.
-
-    Without a language filter, the courses in the interface language (falling
-    back to the original of a course with no translation); with one, the
-    courses in that language.
-    """
-    qs = courses_for_language(language or ui_language)
-    if language:
-        qs = qs.filter(locale__language_code=language)
-    if level:
-        qs = qs.filter(level=level)
-    if competency:
-        qs = qs.filter(competencies__icontains=f'"{competency}"')
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q))
+    """Published courses for the catalogue page, filtered as GET /api/v1/courses/ filters them."""
+    qs = catalogue_courses(ui_language=ui_language, language=language, level=level, competency=competency, q=q)
     courses = list(qs.select_related("cover_image"))
     academies = academies_by_path()
     for course in courses:

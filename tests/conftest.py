@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -26,6 +27,13 @@ def api():
 def as_user(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
+    return client
+
+
+def signed_in(user) -> Client:
+    """A browser-like client with `user` signed in (a session), for the site and the CMS admin."""
+    client = Client()
+    client.force_login(user)
     return client
 
 

@@ -1,4 +1,4 @@
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -14,9 +14,9 @@ from cms.blocks import block_json, image_json
 from cms.models import CoursePage
 from cms.selectors import (
     academies_by_path,
+    catalogue_courses,
     course_structure,
     course_translations,
-    courses_for_language,
     lesson_course,
     live_lesson,
     published_course,
@@ -77,16 +77,10 @@ class CourseListView(GenericAPIView):
                    tags=["catalogue"])
     def get(self, request):
         validated(s.CourseListParams, request.query_params)
-        qs = courses_for_language(_language(request))
         params = request.query_params
-        if params.get("level"):
-            qs = qs.filter(level=params["level"])
-        if params.get("language"):
-            qs = qs.filter(locale__language_code=params["language"])
-        if params.get("competency"):
-            qs = qs.filter(competencies__icontains=f'"{params["competency"]}"')
-        if params.get("q"):
-            qs = qs.filter(Q(title__icontains=params["q"]) | Q(summary__icontains=params["q"]))
+        qs = catalogue_courses(ui_language=_language(request), language=params.get("language", ""),
+                               level=params.get("level", ""), competency=params.get("competency", ""),
+                               q=params.get("q", ""))
         page = self.paginate_queryset(_with_covers(qs))
         academies, translations = academies_by_path(), course_translations(page)
         return self.get_paginated_response([_course_json(c, academies, translations) for c in page])

@@ -2,7 +2,6 @@
 import io
 
 import pytest
-from django.test import Client
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale
@@ -24,11 +23,6 @@ def media_root(settings, tmp_path):
 def locales(db):
     return {code: Locale.objects.get_or_create(language_code=code)[0] for code in LANGUAGES}
 
-
-def admin_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from accounts.models import User
 from assessments.models import ExerciseVersion
 from cms.models import AcademyPage, CoursePage, LessonPage, ModulePage
 
+from ..conftest import signed_in
 from ..factories import make_academy, make_course
-from .conftest import admin_client
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def test_demo_staff_see_only_their_academy_in_the_admin(demo):
     other_course = make_course(other, modules=1, lessons=1, title="Someone else's course")
     demo_academy = AcademyPage.objects.get(slug="demo-academy", locale__language_code="en")
     for username in ("demo-editor", "demo-reviewer"):
-        client = admin_client(User.objects.get(username=username))
+        client = signed_in(User.objects.get(username=username))
         assert client.get("/cms/").status_code == 200
         assert client.get(f"/cms/pages/{demo_academy.pk}/").status_code == 200
         demo_course = CoursePage.objects.descendant_of(demo_academy).first()
@@ -61,4 +61,4 @@ def test_demo_staff_see_only_their_academy_in_the_admin(demo):
         listing = client.get(f"/cms/pages/{home.pk}/").content.decode()
         assert "Parley Demo Academy" in listing and "Another Academy" not in listing
     for username in ("demo-student", "demo-teacher"):
-        assert admin_client(User.objects.get(username=username)).get("/cms/").status_code == 302
+        assert signed_in(User.objects.get(username=username)).get("/cms/").status_code == 302

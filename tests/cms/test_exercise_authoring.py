@@ -17,8 +17,8 @@ from accounts.services import academy_add_staff
 from assessments import grading
 from assessments.models import Exercise, ExerciseVersion
 
+from ..conftest import signed_in
 from ..factories import QUIZ, SPEC_SCENARIO, course_lessons, import_exercise, make_course
-from .conftest import admin_client
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -64,7 +64,7 @@ def broken_scenario() -> dict:
 
 
 def test_a_valid_upload_creates_the_exercise_and_opens_its_authoring_screen(editor_a, academy_a):
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     response = upload(client, SPEC_SCENARIO, visibility="practice")
 
     exercise = Exercise.objects.get()
@@ -77,7 +77,7 @@ def test_a_valid_upload_creates_the_exercise_and_opens_its_authoring_screen(edit
 
 
 def test_without_a_chosen_visibility_the_documents_own_field_decides(editor_a):
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     upload(client, {**SPEC_SCENARIO, "visibility": "practice"}, visibility="")
     exercise = Exercise.objects.get()
     assert exercise.visibility == "practice" and "visibility" not in exercise.current_version.document
@@ -87,7 +87,7 @@ def test_without_a_chosen_visibility_the_documents_own_field_decides(editor_a):
 
 
 def test_the_upload_form_is_a_native_admin_page_with_file_and_visibility(editor_a):
-    response = admin_client(editor_a).get(url("upload"))
+    response = signed_in(editor_a).get(url("upload"))
     content = response.content.decode()
     assert response.status_code == 200
     assert 'enctype="multipart/form-data"' in content and 'type="file"' in content
@@ -100,7 +100,7 @@ def test_an_invalid_document_lists_every_problem_by_path_and_stores_nothing(edit
     expected = [p.as_dict()["detail"] for p in grading.validate_document(doc)]
     assert len(expected) >= 3
 
-    response = upload(admin_client(editor_a), doc)
+    response = upload(signed_in(editor_a), doc)
 
     assert response.status_code == 200
     text = page_text(response)
@@ -120,7 +120,7 @@ def test_an_invalid_document_lists_every_problem_by_path_and_stores_nothing(edit
     (b"", "The submitted file is empty"),
 ])
 def test_unreadable_files_are_refused_with_a_clear_message(editor_a, body, message):
-    response = upload(admin_client(editor_a), body)
+    response = upload(signed_in(editor_a), body)
     assert response.status_code == 200
     assert message in page_text(response)
     assert stored() == (0, 0)
@@ -129,19 +129,19 @@ def test_unreadable_files_are_refused_with_a_clear_message(editor_a, body, messa
 def test_a_file_over_the_size_limit_is_refused_unread(editor_a, settings):
     settings.EXERCISE_UPLOAD_MAX_BYTES = 1000
     body = json.dumps({**SPEC_SCENARIO, "summary": "x" * 2000}).encode()
-    response = upload(admin_client(editor_a), body)
+    response = upload(signed_in(editor_a), body)
     assert "the limit is 1000" in page_text(response)
     assert stored() == (0, 0)
 
 
 def test_a_document_of_an_unknown_format_gets_its_problem_at_the_format_path(editor_a):
-    response = upload(admin_client(editor_a), {**SPEC_SCENARIO, "format": "scenario/9"})
+    response = upload(signed_in(editor_a), {**SPEC_SCENARIO, "format": "scenario/9"})
     assert 'format: must be "scenario/1" or "quiz/1"' in page_text(response)
     assert stored() == (0, 0)
 
 
 def test_uploading_the_same_document_again_makes_no_version_and_a_change_makes_one(editor_a):
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     upload(client, SPEC_SCENARIO)
     exercise = Exercise.objects.get()
 
@@ -159,7 +159,7 @@ def test_uploading_the_same_document_again_makes_no_version_and_a_change_makes_o
 
 
 def test_a_document_that_changes_the_kind_of_an_exercise_is_refused(editor_a):
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     upload(client, SPEC_SCENARIO)
     response = upload(client, {**QUIZ, "slug": SPEC_SCENARIO["slug"]})
     assert "format: Exercise shared-river is a scenario." in page_text(response)
@@ -168,7 +168,7 @@ def test_a_document_that_changes_the_kind_of_an_exercise_is_refused(editor_a):
 
 def test_staff_of_two_academies_choose_the_academy_and_only_their_own(editor_a, academy_a, academy_b, academy):
     academy_add_staff(academy=academy_b, user=editor_a, staff_role=AcademyMembership.StaffRole.EDITOR)
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     form = client.get(url("upload")).content.decode()
     assert 'name="academy"' in form and academy_b.name in form and academy.name not in form
 
@@ -179,7 +179,7 @@ def test_staff_of_two_academies_choose_the_academy_and_only_their_own(editor_a, 
 
 
 def test_a_single_academy_editor_cannot_upload_into_another_academy(editor_a, academy_a, academy_b):
-    upload(admin_client(editor_a), SPEC_SCENARIO, academy=academy_b.pk)
+    upload(signed_in(editor_a), SPEC_SCENARIO, academy=academy_b.pk)
     assert Exercise.objects.get().academy == academy_a
 
 
@@ -201,7 +201,7 @@ def svg_of(response):
 
 
 def test_the_authoring_screen_draws_every_node_beside_the_validation_state(scenario_a, editor_a):
-    response = admin_client(editor_a).get(url("authoring", scenario_a.pk))
+    response = signed_in(editor_a).get(url("authoring", scenario_a.pk))
     assert response.status_code == 200
 
     svg = svg_of(response)
@@ -222,7 +222,7 @@ def test_the_authoring_screen_draws_every_node_beside_the_validation_state(scena
 
 
 def test_the_versions_are_listed_newest_first_with_their_dates(scenario_a, editor_a):
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     client.post(url("authoring", scenario_a.pk),
                 {"document": json_file({**ALPHA, "summary": "Second take."})})
     first, second = ExerciseVersion.objects.filter(exercise=scenario_a).order_by("number")
@@ -237,14 +237,14 @@ def test_a_stored_version_that_breaks_todays_rules_shows_its_problems(scenario_a
     version = scenario_a.current_version
     version.document = broken_scenario()
     version.save()
-    text = page_text(admin_client(editor_a).get(url("authoring", scenario_a.pk)))
+    text = page_text(signed_in(editor_a).get(url("authoring", scenario_a.pk)))
     assert "Not valid under the current rules" in text
     assert 'nodes[0].choices[1].next: unknown node "x"' in text
 
 
 def test_a_quiz_shows_its_questions_instead_of_a_diagram(academy_a, editor_a):
     quiz = import_exercise(academy_a, QUIZ)
-    response = admin_client(editor_a).get(url("authoring", quiz.pk))
+    response = signed_in(editor_a).get(url("authoring", quiz.pk))
     assert 'class="diagram"' not in response.content.decode()
     assert "2 questions, 2 points in all; pass at 70%" in page_text(response)
     assert table_rows(response, "parley-question") == [
@@ -257,12 +257,12 @@ def test_document_text_in_the_diagram_is_escaped(academy_a, editor_a):
     doc = copy.deepcopy(SPEC_SCENARIO)
     doc["nodes"][0]["text"] = "<script>alert(1)</script> opens"
     exercise = import_exercise(academy_a, doc)
-    content = admin_client(editor_a).get(url("authoring", exercise.pk)).content.decode()
+    content = signed_in(editor_a).get(url("authoring", exercise.pk)).content.decode()
     assert "<script>alert(1)" not in content and "&lt;script&gt;alert(1)" in content
 
 
 def test_the_download_is_the_documents_json_for_any_version(scenario_a, editor_a):
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     client.post(url("authoring", scenario_a.pk), {"document": json_file({**ALPHA, "summary": "v2"})})
 
     current = client.get(url("download", scenario_a.pk))
@@ -281,7 +281,7 @@ def test_the_download_is_the_documents_json_for_any_version(scenario_a, editor_a
 
 
 def test_replacing_makes_a_new_version_or_nothing_and_lists_problems_on_the_screen(scenario_a, editor_a):
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     target = url("authoring", scenario_a.pk)
 
     response = client.post(target, {"document": json_file(ALPHA)})
@@ -319,12 +319,12 @@ def scenario_b(academy_b):
 
 @pytest.mark.parametrize("view", ["authoring", "download"])
 def test_another_academys_editor_gets_404(scenario_b, editor_a, view):
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     assert client.get(url(view, scenario_b.pk)).status_code == 404
 
 
 def test_another_academys_editor_cannot_replace_its_document(scenario_b, editor_a):
-    response = admin_client(editor_a).post(
+    response = signed_in(editor_a).post(
         url("authoring", scenario_b.pk), {"document": json_file({**SPEC_SCENARIO, "title": "Hijacked"})})
     assert response.status_code == 404
     scenario_b.refresh_from_db()
@@ -333,7 +333,7 @@ def test_another_academys_editor_cannot_replace_its_document(scenario_b, editor_
 
 @pytest.mark.parametrize("who", ["student", "teacher"])
 def test_students_and_teachers_are_refused_everywhere(request, who, scenario_a):
-    client = admin_client(request.getfixturevalue(who))
+    client = signed_in(request.getfixturevalue(who))
     for response in (client.get(url("upload")), client.get(url("authoring", scenario_a.pk)),
                      client.get(url("download", scenario_a.pk)),
                      upload(client, {**SPEC_SCENARIO, "slug": "intruder"}),
@@ -350,7 +350,7 @@ def test_staff_without_the_change_permission_can_look_but_not_upload(scenario_a,
 
     for group in editor_a.groups.all():
         group.permissions.remove(Permission.objects.get(codename="change_exercise"))
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     assert client.get(url("authoring", scenario_a.pk)).status_code == 200
     assert 'name="document"' not in client.get(url("authoring", scenario_a.pk)).content.decode()
     assert upload(client, {**SPEC_SCENARIO, "slug": "new"}).status_code in (302, 403)
@@ -363,7 +363,7 @@ def test_staff_without_the_change_permission_can_look_but_not_upload(scenario_a,
 
 
 def test_the_listing_and_the_menu_lead_to_the_upload_and_authoring_screens(scenario_a, scenario_b, editor_a):
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     listing = client.get(url("list")).content.decode()
     assert url("upload") in listing and url("authoring", scenario_a.pk) in listing
     assert url("authoring", scenario_b.pk) not in listing
@@ -375,7 +375,7 @@ def test_the_lesson_chooser_offers_only_the_editors_academy(scenario_a, scenario
     """Extends test_tenancy_admin's chooser test: the chooser a lesson's exercise block opens,
     including its search results, and the embedded lesson shows on the authoring screen."""
     lesson = course_lessons(make_course(academy_a, modules=1, lessons=1, exercises_in={(0, 0): [scenario_a.pk]}))[0]
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     chooser = Exercise.snippet_viewset.chooser_viewset
     assert reverse(chooser.get_url_name("choose")) in client.get(f"/cms/pages/{lesson.pk}/edit/").content.decode()
 

@@ -4,8 +4,8 @@ from wagtail.models import Page
 
 from cms.models import AcademyPage, CoursePage, CurriculumPage, HomePage, LessonPage, ModulePage
 
+from ..conftest import signed_in
 from ..factories import course_lessons, course_modules, make_course
-from .conftest import admin_client
 
 CHAIN = [HomePage, AcademyPage, CurriculumPage, CoursePage, ModulePage, LessonPage]
 
@@ -41,7 +41,7 @@ def test_the_admin_add_view_refuses_a_lesson_under_a_course_even_for_a_superuser
     course = make_course(academy, modules=1, lessons=1)
     module = course_modules(course)[0]
     root = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
-    client = admin_client(root)
+    client = signed_in(root)
 
     refused = client.get(f"/cms/pages/add/cms/lessonpage/{course.pk}/")
     assert refused.status_code in (302, 403), refused.status_code

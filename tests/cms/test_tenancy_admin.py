@@ -11,8 +11,9 @@ from accounts.models import AcademyMembership
 from assessments.models import Exercise
 from cms.models import AcademyPage, CurriculumPage, ModulePage
 
+from ..conftest import signed_in
 from ..factories import course_lessons, course_modules, import_exercise, make_course, make_staff
-from .conftest import admin_client, make_image, png_bytes
+from .conftest import make_image, png_bytes
 from .helpers import draft_course, lesson_form, module_form
 
 REFUSED = (302, 403, 404)
@@ -57,12 +58,12 @@ PAGE_VIEWS = ["pages/{id}/", "pages/{id}/edit/", "pages/{id}/view_draft/", "page
 @pytest.mark.parametrize("target", ["academy_page_b", "course_b", "module_b", "draft_b"])
 def test_every_page_view_of_another_academy_is_refused(world, editor_a, view, target):
     page = world[target]
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     assert_refused(client.get("/cms/" + view.format(id=page.pk)), page, client)
 
 
 def test_the_same_views_work_on_the_editors_own_pages(world, editor_a):
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     module_a = course_modules(world["course_a"])[0]
     for view in ("pages/{id}/", "pages/{id}/edit/", "pages/{id}/history/", "pages/{id}/view_draft/"):
         assert client.get("/cms/" + view.format(id=module_a.pk)).status_code == 200, view
@@ -74,7 +75,7 @@ def test_an_editor_cannot_edit_or_publish_another_academys_page(world, editor_a,
     revisions = Revision.page_revisions.filter(object_id=str(module_b.pk)).count()
     reviewer_a = make_staff(academy_a, AcademyMembership.StaffRole.REVIEWER)  # may publish in A, not in B
     for user in (editor_a, reviewer_a):
-        client = admin_client(user)
+        client = signed_in(user)
         for action in ("action-publish", "action-submit", None):
             data = module_form(module_b, title="Taken over")
             if action:
@@ -87,7 +88,7 @@ def test_an_editor_cannot_edit_or_publish_another_academys_page(world, editor_a,
 
 
 def test_an_editor_cannot_move_pages_across_academies(world, editor_a):
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     course_a, course_b = world["course_a"], world["course_b"]
     # B's course into A's curriculum, and A's course into B's curriculum.
     for page, destination in ((course_b, world["curriculum_a"]), (course_a, world["curriculum_b"])):
@@ -101,7 +102,7 @@ def test_bulk_publish_of_another_academys_draft_does_nothing(world, academy_a):
     reviewer_a = make_staff(academy_a, AcademyMembership.StaffRole.REVIEWER)
     draft = world["draft_b"]
     url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish")) + f"?id={draft.pk}"
-    admin_client(reviewer_a).post(url, {})
+    signed_in(reviewer_a).post(url, {})
     assert not Page.objects.get(pk=draft.pk).live
 
 
@@ -111,21 +112,21 @@ def test_bulk_publish_of_another_academys_draft_does_nothing(world, academy_a):
     "/cms/reports/aging-pages/", "/cms/choose-page/search/?q=Beta", "/cms/pages/usage/cms/coursepage/",
     "/cms/pages/usage/cms/modulepage/", "/cms/pages/create/cms/coursepage", "/cms/api/main/pages/?search=Beta"])
 def test_listings_and_reports_never_show_another_academys_drafts(world, editor_a, url):
-    response = admin_client(editor_a).get(url, follow=True)
+    response = signed_in(editor_a).get(url, follow=True)
     body = response.content.decode()
     for secret in SECRETS:
         assert secret not in body, url
 
 
 def test_the_page_chooser_offers_own_pages_and_live_pages_only(world, editor_a):
-    response = admin_client(editor_a).get(f"/cms/choose-page/{world['curriculum_b'].pk}/")
+    response = signed_in(editor_a).get(f"/cms/choose-page/{world['curriculum_b'].pk}/")
     body = response.content.decode()
     assert "Beta course" in body  # live: linkable from anywhere
     assert "Beta unpublished course" not in body
 
 
 def test_translation_submission_is_refused_for_another_academys_page(world, editor_a, locales):
-    response = admin_client(editor_a).post(f"/cms/localize/submit/page/{world['course_b'].pk}/",
+    response = signed_in(editor_a).post(f"/cms/localize/submit/page/{world['course_b'].pk}/",
                                            {"locales": [locales["fr"].pk]})
     assert response.status_code in REFUSED
     assert world["course_b"].get_translation_or_none(locales["fr"]) is None
@@ -137,7 +138,7 @@ def test_translation_submission_is_refused_for_another_academys_page(world, edit
 def test_another_academys_images_are_invisible_and_read_only(world, editor_a, academy_a, academy_b):
     Image = get_image_model()
     image_b = make_image(academy_b, title="beta-map")
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     assert "beta-map" not in client.get("/cms/images/").content.decode()
     assert "beta-map" not in client.get("/cms/images/chooser/").content.decode()
     assert client.get(f"/cms/images/{image_b.pk}/").status_code in REFUSED
@@ -162,7 +163,7 @@ def test_another_academys_documents_are_invisible_and_read_only(world, editor_a,
     Document = get_document_model()
     doc_b = Document(title="beta-brief", collection=Collection.objects.get(name=academy_b.name))
     doc_b.file.save("brief.txt", ContentFile(b"A briefing."), save=True)
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     assert "beta-brief" not in client.get("/cms/documents/").content.decode()
     assert client.get(f"/cms/documents/edit/{doc_b.pk}/").status_code in REFUSED
     client.post(f"/cms/documents/edit/{doc_b.pk}/", {"title": "stolen", "collection": doc_b.collection_id})
@@ -176,7 +177,7 @@ def test_another_academys_documents_are_invisible_and_read_only(world, editor_a,
 
 
 def test_editors_cannot_manage_collections(world, editor_a, academy_b):
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     collection_b = Collection.objects.get(name=academy_b.name)
     assert client.get("/cms/collections/").status_code in REFUSED
     client.post(f"/cms/collections/{collection_b.pk}/", {"name": "renamed", "parent": collection_b.get_parent().pk})
@@ -197,7 +198,7 @@ def snippet_url(name, *args):
 
 
 def test_the_exercise_listing_and_chooser_show_only_the_users_academy(exercises, editor_a):
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     listing = client.get(snippet_url("list")).content.decode()
     assert "Alpha river" in listing and "Beta river" not in listing
     chooser_ns = Exercise.snippet_viewset.chooser_viewset.get_url_name
@@ -210,7 +211,7 @@ def test_the_exercise_listing_and_chooser_show_only_the_users_academy(exercises,
 @pytest.mark.parametrize("view", ["edit", "inspect", "history", "usage", "delete"])
 def test_another_academys_exercise_views_are_404(exercises, editor_a, view):
     exercise_b = exercises[1]
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     assert client.get(snippet_url(view, exercise_b.pk)).status_code == 404
     client.post(snippet_url(view, exercise_b.pk), {"visibility": "practice", "attempt_limit": "1"})
     exercise_b.refresh_from_db()
@@ -220,7 +221,7 @@ def test_another_academys_exercise_views_are_404(exercises, editor_a, view):
 def test_only_visibility_and_attempt_limit_are_editable_and_nothing_is_added_or_deleted(exercises, editor_a):
     exercise_a = exercises[0]
     version = exercise_a.current_version_id
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     response = client.post(snippet_url("edit", exercise_a.pk), {
         "visibility": "practice", "attempt_limit": "3", "title": "Renamed", "slug": "renamed", "kind": "quiz"})
     assert response.status_code == 302
@@ -236,7 +237,7 @@ def test_only_visibility_and_attempt_limit_are_editable_and_nothing_is_added_or_
 
 def test_a_lesson_cannot_embed_another_academys_exercise(world, exercises, editor_a):
     lesson = course_lessons(world["course_a"])[0]
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     revisions = Revision.page_revisions.filter(object_id=str(lesson.pk)).count()
     response = client.post(f"/cms/pages/{lesson.pk}/edit/",
                            lesson_form(lesson, [("exercise", {"exercise": exercises[1].pk})]))

@@ -9,8 +9,9 @@ from wagtail.models import Locale, Page
 
 from cms.models import AcademyPage, CoursePage, LessonPage, ModulePage
 
+from ..conftest import signed_in
 from ..factories import course_lessons, course_modules, make_course
-from .conftest import LANGUAGES, admin_client
+from .conftest import LANGUAGES
 
 
 def translate(page, locale, **fields):
@@ -103,6 +104,16 @@ def test_accept_language_is_the_default_and_lang_wins(api, academy, locales):
     assert set(catalogue(api, headers={"Accept-Language": "de"})) == {translated.pk}
 
 
+def test_the_language_filter_lists_the_courses_in_that_language_whatever_the_interface_language(
+        api, academy, locales):
+    translated = make_course(academy, modules=1, lessons=1, title="Listening")
+    make_course(academy, modules=1, lessons=1, title="Negotiation")
+    fr_course = translate_course(translated, locales["fr"], "FR")
+    assert set(catalogue(api, language="fr")) == {fr_course.pk}
+    assert set(catalogue(api, language="fr", lang="en")) == {fr_course.pk}
+    assert set(catalogue(api, language="en", lang="fr")) == set(catalogue(api, language="en"))
+
+
 def test_an_unpublished_translation_falls_back_to_the_original(api, academy, locales):
     course = make_course(academy, modules=1, lessons=1)
     fr_course = translate_course(course, locales["fr"], "FR")
@@ -131,7 +142,7 @@ def test_the_french_course_and_lessons_are_served_by_their_own_ids(api, academy,
 
 def test_an_editor_translates_with_wagtail_localize_and_edits_the_translation(editor_a, academy_a, locales):
     course = make_course(academy_a, modules=1, lessons=1, title="Listening")
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     response = client.post(f"/cms/localize/submit/page/{course.pk}/", {"locales": [locales["fr"].pk]})
     assert response.status_code == 302, response.content[:500]
     fr_course = CoursePage.objects.get(translation_key=course.translation_key, locale=locales["fr"])

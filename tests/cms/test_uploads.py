@@ -13,7 +13,8 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import UploadedFile
 
-from .conftest import admin_client, png_bytes
+from ..conftest import signed_in
+from .conftest import png_bytes
 
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
@@ -91,7 +92,7 @@ IMAGE_REFUSALS = [
 
 @pytest.mark.parametrize("name, make, message", IMAGE_REFUSALS, ids=[r[0] for r in IMAGE_REFUSALS])
 def test_the_image_upload_view_refuses(editor_a, media_root, name, make, message):
-    response = upload_image(admin_client(editor_a), name, make())
+    response = upload_image(signed_in(editor_a), name, make())
     assert response.status_code == 200  # the form again, with the error
     assert message in response.content.decode()
     assert_nothing_stored(get_image_model(), media_root)
@@ -99,13 +100,13 @@ def test_the_image_upload_view_refuses(editor_a, media_root, name, make, message
 
 @pytest.mark.parametrize("name, make, message", IMAGE_REFUSALS, ids=[r[0] for r in IMAGE_REFUSALS])
 def test_the_multiple_image_uploader_refuses(editor_a, media_root, name, make, message):
-    body = upload_image_multiple(admin_client(editor_a), name, make())
+    body = upload_image_multiple(signed_in(editor_a), name, make())
     assert body["success"] is False and message in body["error_message"]
     assert_nothing_stored(get_image_model(), media_root)
 
 
 def test_oversize_images_and_too_many_pixels_are_refused(editor_a, media_root, settings):
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE = 50_000
     content = noisy_png()
     assert len(content) > 50_000
@@ -125,17 +126,17 @@ def encoded(image_format: str) -> bytes:
 @pytest.mark.parametrize("name, image_format", [("a.jpg", "JPEG"), ("b.jpeg", "JPEG"), ("c.webp", "WEBP"),
                                                 ("d.avif", "AVIF"), ("e.png", "PNG")])
 def test_every_allowed_format_is_accepted(editor_a, name, image_format):
-    response = upload_image(admin_client(editor_a), name, encoded(image_format))
+    response = upload_image(signed_in(editor_a), name, encoded(image_format))
     assert response.status_code == 302, response.content.decode()[-3000:]
     assert get_image_model().objects.get(title=name).width == 64
 
 
 def test_a_real_image_is_accepted(editor_a, media_root):
-    response = upload_image(admin_client(editor_a), "table.png", png_bytes((300, 200)))
+    response = upload_image(signed_in(editor_a), "table.png", png_bytes((300, 200)))
     assert response.status_code == 302
     image = get_image_model().objects.get()
     assert (image.width, image.height) == (300, 200)
-    assert upload_image_multiple(admin_client(editor_a), "second.png", png_bytes())["success"] is True
+    assert upload_image_multiple(signed_in(editor_a), "second.png", png_bytes())["success"] is True
 
 
 def test_pillow_refuses_bombs_everywhere_in_the_process():
@@ -164,7 +165,7 @@ DOCUMENT_REFUSALS = [
 
 @pytest.mark.parametrize("name, content, message", DOCUMENT_REFUSALS, ids=[r[0] for r in DOCUMENT_REFUSALS])
 def test_the_document_upload_views_refuse(editor_a, media_root, name, content, message):
-    client = admin_client(editor_a)
+    client = signed_in(editor_a)
     response = upload_document(client, name, content)
     assert response.status_code == 200
     assert message.lower() in response.content.decode().lower()
@@ -176,7 +177,7 @@ def test_the_document_upload_views_refuse(editor_a, media_root, name, content, m
 
 def test_oversize_documents_are_refused(editor_a, media_root, settings):
     settings.WAGTAILDOCS_MAX_UPLOAD_SIZE = 1000
-    response = upload_document(admin_client(editor_a), "long.txt", b"word " * 400)
+    response = upload_document(signed_in(editor_a), "long.txt", b"word " * 400)
     assert "too big" in response.content.decode()
     assert_nothing_stored(get_document_model(), media_root)
 
@@ -185,7 +186,7 @@ def test_oversize_documents_are_refused(editor_a, media_root, settings):
                                            ("captions.vtt", b"WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n"),
                                            ("results.csv", b"name,score\nAda,80\n")])
 def test_real_documents_are_accepted(editor_a, name, content):
-    assert upload_document(admin_client(editor_a), name, content).status_code == 302
+    assert upload_document(signed_in(editor_a), name, content).status_code == 302
     assert get_document_model().objects.filter(title=name).exists()
 
 

@@ -11,8 +11,8 @@ from wagtail.models import GroupApprovalTask, Page, Revision, TaskState, Workflo
 from cms.models import LessonExercise, ModulePage
 from cms.tenancy import group_name
 
+from ..conftest import signed_in
 from ..factories import course_lessons, course_modules, import_exercise, make_course
-from .conftest import admin_client
 from .helpers import draft_course, module_form
 
 
@@ -45,7 +45,7 @@ def test_each_academy_has_its_own_review_workflow_for_its_reviewers(academy_a, a
 
 def test_submit_reject_resubmit_approve(academy_a, editor_a, reviewer_a):
     module = course_modules(make_course(academy_a, modules=1, lessons=1))[0]
-    editor, reviewer = admin_client(editor_a), admin_client(reviewer_a)
+    editor, reviewer = signed_in(editor_a), signed_in(reviewer_a)
     edit_url = f"/cms/pages/{module.pk}/edit/"
 
     # An editor cannot publish: the publish button only saves a draft.
@@ -98,10 +98,10 @@ def test_a_reviewer_of_another_academy_cannot_act_on_the_submission(academy_a, a
 
     reviewer_b = make_staff(academy_b, AcademyMembership.StaffRole.REVIEWER)
     module = course_modules(make_course(academy_a, modules=1, lessons=1))[0]
-    admin_client(editor_a).post(f"/cms/pages/{module.pk}/edit/",
+    signed_in(editor_a).post(f"/cms/pages/{module.pk}/edit/",
                                 module_form(module, title="Submitted", **{"action-submit": "1"}))
     task_state = WorkflowState.objects.get(object_id=str(module.pk)).current_task_state
-    response = admin_client(reviewer_b).post(action_url(module, "approve", task_state), {"comment": ""})
+    response = signed_in(reviewer_b).post(action_url(module, "approve", task_state), {"comment": ""})
     assert response.status_code in (302, 403, 404)
     task_state.refresh_from_db()
     assert task_state.status == TaskState.STATUS_IN_PROGRESS
@@ -122,7 +122,7 @@ def test_approving_a_lesson_publishes_it_and_indexes_its_exercise(academy_a, edi
 def test_a_reviewer_schedules_a_change_through_the_admin(academy_a, reviewer_a):
     module = course_modules(make_course(academy_a, modules=1, lessons=1))[0]
     go_live = (timezone.now() + timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
-    response = admin_client(reviewer_a).post(f"/cms/pages/{module.pk}/edit/", module_form(
+    response = signed_in(reviewer_a).post(f"/cms/pages/{module.pk}/edit/", module_form(
         module, title="Scheduled rewrite", go_live_at=go_live, **{"action-publish": "1"}))
     assert response.status_code == 302
     revision = Revision.page_revisions.filter(object_id=str(module.pk)).latest("created_at")

@@ -1,17 +1,10 @@
 import pytest
-from django.test import Client
 
 from assessments.services import attempt_submit
 from courses import services as course_services
 from courses.models import SchoolClass
 
 from ..factories import PASSING_PATH, course_lessons, course_modules, import_exercise, later, make_course
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -42,4 +35,4 @@ def graded_attempt(course, exercise, klass, student, django_capture_on_commit_ca
     return attempt
 
 
-__all__ = ["client_for", "course_lessons", "course_modules", "later", "SchoolClass"]
+__all__ = ["course_lessons", "course_modules", "later", "SchoolClass"]

@@ -10,8 +10,8 @@ from cms.models import LessonPage
 from courses import services as course_services
 from courses.models import ClassMembership, Enrolment, LessonCompletion, SchoolClass
 
+from ..conftest import signed_in
 from ..factories import QUIZ, course_lessons, course_modules, import_exercise, make_course, make_user, publish
-from .conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_catalogue_filters_by_search_level_and_competency(academy):
 
 
 def test_enrol_read_lessons_and_reach_100_percent_on_a_module(course, student):
-    client = client_for(student)
+    client = signed_in(student)
     assert client.post(f"/courses/{course.pk}/enrol/").status_code == 302
     assert Enrolment.objects.filter(learner=student, course=course).exists()
     first_module_lessons = course_lessons(course)[:3]
@@ -49,7 +49,7 @@ def test_enrol_read_lessons_and_reach_100_percent_on_a_module(course, student):
 
 def test_marking_read_without_enrolment_is_refused_politely(course, student):
     lesson = course_lessons(course)[0]
-    response = client_for(student).post(f"/lessons/{lesson.pk}/read/", follow=True)
+    response = signed_in(student).post(f"/lessons/{lesson.pk}/read/", follow=True)
     assert "Enrol in the course first" in response.content.decode()
     assert not LessonCompletion.objects.exists()
 
@@ -82,7 +82,7 @@ def test_hostile_class_name_and_username_render_escaped(teacher):
     student = make_user(Role.STUDENT, username="x<b>bold</b>")
     klass = course_services.class_create(teacher=teacher, name=HOSTILE)
     course_services.class_join(student=student, join_code=klass.join_code)
-    client = client_for(teacher)
+    client = signed_in(teacher)
     for url in ("/teach/", f"/teach/classes/{klass.pk}/", f"/teach/classes/{klass.pk}/progress/"):
         page = client.get(url).content.decode()
         assert HOSTILE not in page, url
@@ -91,7 +91,7 @@ def test_hostile_class_name_and_username_render_escaped(teacher):
     assert "<b>bold</b>" not in page and "x&lt;b&gt;bold&lt;/b&gt;" in page
     # The student's join message names the class, escaped too.
     other = make_user(Role.STUDENT)
-    response = client_for(other).post("/classes/join/", {"join_code": klass.join_code}, follow=True)
+    response = signed_in(other).post("/classes/join/", {"join_code": klass.join_code}, follow=True)
     assert HOSTILE not in response.content.decode()
 
 
@@ -105,8 +105,8 @@ def test_hostile_reply_renders_escaped_for_the_teacher_and_the_learner(course, e
     steps = [{"node": "open", "choice": "ask"}, {"node": "reply1", "reply": reply}, {"node": "end_good"}]
     with django_capture_on_commit_callbacks(execute=True):
         attempt, _ = attempt_submit(exercise=exercise, learner=student, answers={"steps": steps})
-    for client, url in ((client_for(teacher), f"/teach/classes/{klass.pk}/replies/"),
-                        (client_for(student), f"/attempts/{attempt.pk}/")):
+    for client, url in ((signed_in(teacher), f"/teach/classes/{klass.pk}/replies/"),
+                        (signed_in(student), f"/attempts/{attempt.pk}/")):
         page = client.get(url).content.decode()
         assert HOSTILE not in page and "&lt;script&gt;" in page, url
 
@@ -114,7 +114,7 @@ def test_hostile_reply_renders_escaped_for_the_teacher_and_the_learner(course, e
 def test_join_by_code_enrols_in_assigned_courses(course, klass, student):
     course_services.assignment_create(school_class=klass, module_id=course_modules(course)[0].pk,
                                       due_at=course_services.timezone.now())
-    client = client_for(student)
+    client = signed_in(student)
     response = client.post("/classes/join/", {"join_code": klass.join_code.lower()}, follow=True)
     assert "You joined the class" in response.content.decode()
     assert ClassMembership.objects.filter(student=student, school_class=klass).exists()
@@ -124,7 +124,7 @@ def test_join_by_code_enrols_in_assigned_courses(course, klass, student):
 
 
 def test_teacher_creates_a_class_rotates_the_code_and_manages_the_roster(teacher, student):
-    client = client_for(teacher)
+    client = signed_in(teacher)
     response = client.post("/teach/", {"name": "Year 10"})
     klass = SchoolClass.objects.get(teacher=teacher)
     assert response["Location"] == f"/teach/classes/{klass.pk}/"
@@ -144,7 +144,7 @@ def test_teacher_creates_a_class_rotates_the_code_and_manages_the_roster(teacher
 
 def test_assign_extend_and_see_the_heatmap_with_overdue_as_text(course, klass, student, teacher):
     course_services.class_join(student=student, join_code=klass.join_code)
-    client = client_for(teacher)
+    client = signed_in(teacher)
     module = course_modules(course)[0]
     response = client.post(f"/teach/classes/{klass.pk}/assignments/", {"module": module.pk, "due": "2020-01-01"})
     assert response.status_code == 302
@@ -165,7 +165,7 @@ def test_assign_extend_and_see_the_heatmap_with_overdue_as_text(course, klass, s
 
 
 def test_teacher_overrides_a_reply_with_a_reason(graded_attempt, klass, teacher):
-    client = client_for(teacher)
+    client = signed_in(teacher)
     page = client.get(f"/teach/classes/{klass.pk}/replies/").content.decode()
     assert "Names their interest" in page
     url = f"/teach/classes/{klass.pk}/replies/{graded_attempt.pk}/override/"
@@ -183,7 +183,7 @@ def test_teacher_overrides_a_reply_with_a_reason(graded_attempt, klass, teacher)
 
 
 def test_scenario_player_page_carries_the_api_urls_and_no_graph(course, exercise, student):
-    client = client_for(student)
+    client = signed_in(student)
     client.post(f"/courses/{course.pk}/enrol/")
     page = client.get(f"/exercises/{exercise.pk}/").content.decode()
     assert f"/api/v1/exercises/{exercise.pk}/attempts/" in page
@@ -193,7 +193,7 @@ def test_scenario_player_page_carries_the_api_urls_and_no_graph(course, exercise
 
 
 def test_scenario_result_shows_outcome_chart_table_and_criteria(graded_attempt, student):
-    page = client_for(student).get(f"/attempts/{graded_attempt.pk}/").content.decode()
+    page = signed_in(student).get(f"/attempts/{graded_attempt.pk}/").content.decode()
     assert "Agreement" in page and "An agreement." in page
     assert '<svg' in page and 'role="img"' in page and "<table" in page
     assert "Active listening" in page and "Names their interest" in page
@@ -204,13 +204,13 @@ def test_an_ungraded_attempt_shows_the_waiting_state(course, exercise, student):
     course_services.enrol(learner=student, course=course)
     attempt = Attempt.objects.create(learner=student, exercise=exercise, version=exercise.current_version,
                                      status=Attempt.Status.SUBMITTED, answers={"steps": []})
-    page = client_for(student).get(f"/attempts/{attempt.pk}/").content.decode()
+    page = signed_in(student).get(f"/attempts/{attempt.pk}/").content.decode()
     assert "Grading in progress" in page and f"/api/v1/attempts/{attempt.pk}/" in page
 
 
 def test_quiz_without_javascript_posts_to_the_same_service(academy, student, django_capture_on_commit_callbacks):
     quiz = import_exercise(academy, QUIZ, visibility="practice")
-    client = client_for(student)
+    client = signed_in(student)
     page = client.get(f"/exercises/{quiz.pk}/").content.decode()
     key = re.search(r'name="idempotency_key" value="(\w+)"', page).group(1)
     with django_capture_on_commit_callbacks(execute=True):
@@ -228,15 +228,15 @@ def test_quiz_without_javascript_posts_to_the_same_service(academy, student, dja
 
 
 def test_competency_profile_has_a_chart_and_a_table(graded_attempt, student):
-    page = client_for(student).get("/me/competencies/").content.decode()
+    page = signed_in(student).get("/me/competencies/").content.decode()
     assert "<svg" in page and "<table" in page and "Active listening" in page
 
 
 def test_pages_have_one_h1_and_lang_on_html(course, student, klass, teacher):
     lesson = course_lessons(course)[0]
     pages = [(Client(), "/courses/"), (Client(), f"/courses/{course.pk}/"), (Client(), f"/lessons/{lesson.pk}/"),
-             (client_for(student), "/me/progress/"), (client_for(student), "/me/competencies/"),
-             (client_for(teacher), f"/teach/classes/{klass.pk}/progress/")]
+             (signed_in(student), "/me/progress/"), (signed_in(student), "/me/competencies/"),
+             (signed_in(teacher), f"/teach/classes/{klass.pk}/progress/")]
     for client, url in pages:
         page = client.get(url).content.decode()
         assert page.count("<h1") == 1, url
@@ -272,7 +272,7 @@ def test_sign_in_and_join_are_throttled_like_the_api(student, klass, settings):
     refused = client.post("/sign-in/", {"username": student.username, "password": "pw-Secret-123"})
     assert refused.status_code == 429 and "Too many tries" in refused.content.decode()
     assert "_auth_user_id" not in client.session
-    joiner = client_for(student)
+    joiner = signed_in(student)
     for _ in range(2):
         joiner.post("/classes/join/", {"join_code": "WRONG"})
     page = joiner.post("/classes/join/", {"join_code": klass.join_code}).content.decode()

@@ -171,10 +171,10 @@ def test_grading_neither_waits_for_nor_takes_the_attempts_another_batch_holds(po
                                   queued_at=base + timedelta(seconds=i)).pk for i in range(4)]
     held, release = threading.Event(), threading.Event()
 
-    def another_batch():  # holds the two oldest as a worker's batch transaction does
+    def another_batch():  # holds the middle two as a worker's batch transaction does
         try:
             with transaction.atomic():
-                list(Attempt.objects.select_for_update().filter(pk__in=ids[:2]))
+                list(Attempt.objects.select_for_update().filter(pk__in=ids[1:3]))
                 held.set()
                 release.wait(timeout=60)
         finally:
@@ -186,11 +186,11 @@ def test_grading_neither_waits_for_nor_takes_the_attempts_another_batch_holds(po
         assert held.wait(timeout=30)
         with connection.cursor() as cursor:
             cursor.execute("SET lock_timeout = '5s'")  # waiting on the held rows would fail, not hang
-        assert services.attempt_grade(attempt_id=ids[0]) == "skipped"
-        assert services.attempt_grade(attempt_id=ids[2]) == "graded"
+        assert services.attempt_grade(attempt_id=ids[1]) == "skipped"
+        assert services.attempt_grade(attempt_id=ids[0]) == "graded"
         now = dict(Attempt.objects.filter(pk__in=ids).values_list("pk", "status"))
     finally:
         release.set()
         holder.join(timeout=60)
-    assert [now[pk] for pk in ids] == ["submitted", "submitted", "graded", "graded"]
+    assert [now[pk] for pk in ids] == ["graded", "submitted", "submitted", "graded"]
     assert Grading.objects.filter(attempt_id__in=ids).count() == 2

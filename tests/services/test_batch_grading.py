@@ -22,7 +22,7 @@ def exercise(academy):
 
 
 def waiting(exercise, count, *, start=0, **fields):
-    """`count` submitted attempts, queued one second apart from `start` seconds ago (oldest first)."""
+    """`count` submitted attempts, created (so numbered) and queued in order."""
     base = timezone.now() - timedelta(hours=1)
     learner = make_user()
     return [
@@ -40,9 +40,9 @@ def statuses(ids) -> list[str]:
     return [by_id[pk] for pk in ids]
 
 
-def test_one_task_grades_the_attempts_waiting_with_its_own(exercise):
+def test_one_task_grades_the_attempts_waiting_after_its_own(exercise):
     ids = waiting(exercise, 5)
-    assert services.attempt_grade(attempt_id=ids[2]) == "graded"
+    assert services.attempt_grade(attempt_id=ids[0]) == "graded"
     assert statuses(ids) == ["graded"] * 5
     assert Grading.objects.filter(attempt_id__in=ids, kind="automatic").count() == 5
 
@@ -65,11 +65,11 @@ def test_the_later_messages_of_a_batch_find_their_attempts_graded_and_stop(exerc
     assert Grading.objects.filter(attempt_id__in=ids).count() == 4
 
 
-def test_a_batch_is_at_most_the_batch_size_and_takes_the_oldest_queued_first(exercise, settings):
+def test_a_batch_is_at_most_the_batch_size_taken_in_order_after_its_own(exercise, settings):
     settings.GRADING_BATCH_SIZE = 3
     ids = waiting(exercise, 6)
-    services.attempt_grade(attempt_id=ids[5])
-    assert statuses(ids) == ["graded", "graded", "submitted", "submitted", "submitted", "graded"]
+    services.attempt_grade(attempt_id=ids[1])
+    assert statuses(ids) == ["submitted", "graded", "graded", "graded", "submitted", "submitted"]
 
 
 def test_a_batch_size_of_one_grades_only_the_task_s_own_attempt(exercise, settings):
@@ -91,10 +91,10 @@ def test_attempts_still_in_play_are_never_taken(exercise):
 
 
 def test_an_attempt_that_failed_before_waits_for_the_sweep_and_is_not_taken(exercise):
-    retrying = waiting(exercise, 1, failures=1)
-    ids = waiting(exercise, 2, start=1)
+    ids = waiting(exercise, 2)
+    retrying = waiting(exercise, 1, start=2, failures=1)
     services.attempt_grade(attempt_id=ids[0])
-    assert statuses(retrying + ids) == ["submitted", "graded", "graded"]
+    assert statuses(ids + retrying) == ["graded", "graded", "submitted"]
 
 
 def test_one_attempt_the_engine_cannot_grade_does_not_stop_the_rest_of_its_batch(exercise):
@@ -131,11 +131,11 @@ def test_the_sweep_gives_a_grading_lost_with_its_worker_back_to_a_new_message(ex
 
 
 def test_another_worker_s_grading_attempts_are_not_taken_into_a_batch(exercise):
-    others_batch = waiting(exercise, 2)
+    ids = waiting(exercise, 1)
+    others_batch = waiting(exercise, 2, start=1)
     Attempt.objects.filter(pk__in=others_batch).update(status=Attempt.Status.GRADING, grading_started_at=timezone.now())
-    ids = waiting(exercise, 1, start=2)
     services.attempt_grade(attempt_id=ids[0])
-    assert statuses(others_batch + ids) == ["grading", "grading", "graded"]
+    assert statuses(ids + others_batch) == ["graded", "grading", "grading"]
 
 
 def grading_queries(exercise, count) -> int:
