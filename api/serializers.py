@@ -1,7 +1,7 @@
 """Input serializers (validation of request bodies) and output shapes for the schema."""
 from rest_framework import serializers
 
-from accounts.models import Role
+from accounts.models import AuditEvent, Role
 
 # --- the error shape (api-v1.md, "Errors") -----------------------------------------
 
@@ -441,3 +441,29 @@ class ExportOut(serializers.Serializer):
     attempts = serializers.ListField(child=serializers.DictField())
     tokens = serializers.ListField(child=serializers.DictField())
     audit_events = serializers.ListField(child=serializers.DictField())
+
+
+class AuditListParams(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[c for c, _ in AuditEvent.Action.choices], required=False)
+    academy = serializers.IntegerField(required=False, min_value=1)
+    since = serializers.DateTimeField(required=False)
+
+
+class AuditActorOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(help_text='the username, or "Former learner" for a deleted account')
+
+
+class AuditTargetOut(serializers.Serializer):
+    type = serializers.CharField(help_text='the record\'s model, as "app.model"')
+    id = serializers.CharField()
+
+
+class AuditEventOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    action = serializers.ChoiceField(choices=[c for c, _ in AuditEvent.Action.choices])
+    actor = AuditActorOut(allow_null=True)
+    academy = serializers.IntegerField(allow_null=True)
+    target = AuditTargetOut()
+    data = serializers.DictField(help_text="small facts of the action: ids, roles, version numbers, criteria")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("me/export/", accounts.ExportView.as_view(), name="my-export"),
     path("me/progress/", catalogue.MyProgressView.as_view(), name="my-progress"),
     path("me/competencies/", exercises.MyCompetenciesView.as_view(), name="my-competencies"),
+    path("audit/", accounts.AuditListView.as_view(), name="audit"),
     path("courses/", catalogue.CourseListView.as_view(), name="courses"),
     path("courses/<str:course_id>/", catalogue.CourseDetailView.as_view(), name="course"),
     path("courses/<str:course_id>/enrol/", catalogue.EnrolView.as_view(), name="enrol"),

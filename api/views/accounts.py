@@ -2,16 +2,18 @@ from django.contrib.auth import authenticate, logout
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, ValidationError
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import privacy
-from accounts.models import ApiToken
+from accounts import audit, privacy
+from accounts.models import ApiToken, AuditEvent
 from accounts.services import AccountError, token_issue, token_revoke, user_register
 
 from .. import serializers as s
-from ..schema import AutoSchema
+from ..permissions import IsAcademyStaff
+from ..schema import AutoSchema, error_responses
 from ..throttles import AuthAccountThrottle, AuthAddressThrottle, PasswordCheckThrottle
 from .base import validated
 
@@ -118,3 +120,40 @@ class ExportView(APIView):
                    description="Everything Parley keeps about you, as JSON (format parley-export/1).")
     def get(self, request):
         return Response(privacy.user_export(user=request.user))
+
+
+def audit_event_json(event: AuditEvent) -> dict:
+    actor = event.actor
+    return {
+        "id": event.pk,
+        "at": event.at,
+        "action": event.action,
+        "actor": None if actor is None else {"id": actor.pk, "name": privacy.display_name(actor.username)},
+        "academy": event.academy_id,
+        "target": {"type": event.target_type, "id": event.target_id},
+        "data": event.data,
+    }
+
+
+class AuditListView(GenericAPIView):
+    """The audit log of the academies the caller manages (every academy for platform admins), newest first.
+
+    Addresses are not shown here: they stay in the Django admin, for platform admins.
+    """
+
+    queryset = AuditEvent.objects.none()  # for the schema generator; reads go through audit.events_for_staff
+    permission_classes = [IsAcademyStaff]
+
+    @extend_schema(parameters=[s.AuditListParams], responses={200: s.AuditEventOut(many=True), **error_responses(400)},
+                   tags=["accounts"])
+    def get(self, request):
+        params = validated(s.AuditListParams, request.query_params)
+        events = audit.events_for_staff(request.user).select_related("actor").order_by("-at", "-id")
+        if "action" in params:
+            events = events.filter(action=params["action"])
+        if "academy" in params:
+            events = events.filter(academy_id=params["academy"])
+        if "since" in params:
+            events = events.filter(at__gte=params["since"])
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response([audit_event_json(event) for event in page])
