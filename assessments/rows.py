@@ -1,6 +1,6 @@
 """Row writes for the grading worker's hot path, without the ORM's per-call cost.
 
-At a deadline's backlog the worker answers thousands of messages a second,
+At a deadline's backlog the worker answers hundreds of messages a second,
 most with one conditional UPDATE, and writes results in batches. Building
 those statements through the QuerySet API cost more than the database did
 (docs/benchmarks.md, B4). These helpers build the same SQL once from the
@@ -19,20 +19,14 @@ def _db(model):
     return connection, connection.ops.quote_name
 
 
-def update_if(model: type[Model], pk, values: dict, where: dict, skip_locked: bool = False) -> int:
-    """UPDATE one row by primary key when its columns equal `where`; returns 1 or 0.
-
-    With skip_locked, a row another transaction holds locked counts as not
-    matching instead of being waited for (where the database has row locks).
-    """
+def update_if(model: type[Model], pk, values: dict, where: dict) -> int:
+    """UPDATE one row by primary key when its columns equal `where`; returns 1 or 0."""
     connection, quote = _db(model)
     meta = model._meta
     sets = [meta.get_field(name) for name in values]
     tests = [meta.get_field(name) for name in where]
     table, pk_column = quote(meta.db_table), quote(meta.pk.column)
     condition = f"{pk_column} = %s" + "".join(f" AND {quote(f.column)} = %s" for f in tests)
-    if skip_locked and connection.features.has_select_for_update_skip_locked:
-        condition = f"{pk_column} IN (SELECT {pk_column} FROM {table} WHERE {condition} FOR UPDATE SKIP LOCKED)"
     sql = f"UPDATE {table} SET {', '.join(f'{quote(f.column)} = %s' for f in sets)} WHERE {condition}"
     params = ([f.get_db_prep_save(values[f.name], connection) for f in sets] + [pk]
               + [f.get_db_prep_save(where[f.name], connection) for f in tests])

@@ -183,8 +183,8 @@ class Suite:
         seconds = seed.learners(self.world, cfg.grow_to - cfg.learners)
         started = time.perf_counter()
         seed.analyze()
-        self.log(f"grown to {cfg.grow_to} learners in {seconds:.1f} s + ANALYZE {time.perf_counter() - started:.1f} s"
-                 f" ({self.counts()})")
+        self.log(f"grown to {cfg.grow_to} learners in {seconds:.1f} s + VACUUM (ANALYZE) "
+                 f"{time.perf_counter() - started:.1f} s ({self.counts()})")
         self.results.details["seed_growth"] = {"learners": cfg.grow_to, "seconds": round(seconds, 1),
                                                "rows": self.counts(), "timing": dict(self.world.timing)}
         b1_big = self.b1("grown")
