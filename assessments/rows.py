@@ -19,14 +19,20 @@ def _db(model):
     return connection, connection.ops.quote_name
 
 
-def update_if(model: type[Model], pk, values: dict, where: dict) -> int:
-    """UPDATE one row by primary key when its columns equal `where`; returns 1 or 0."""
+def update_if(model: type[Model], pk, values: dict, where: dict, skip_locked: bool = False) -> int:
+    """UPDATE one row by primary key when its columns equal `where`; returns 1 or 0.
+
+    With skip_locked, a row another transaction holds locked counts as not
+    matching instead of being waited for (where the database has row locks).
+    """
     connection, quote = _db(model)
     meta = model._meta
     sets = [meta.get_field(name) for name in values]
     tests = [meta.get_field(name) for name in where]
     table, pk_column = quote(meta.db_table), quote(meta.pk.column)
     condition = f"{pk_column} = %s" + "".join(f" AND {quote(f.column)} = %s" for f in tests)
+    if skip_locked and connection.features.has_select_for_update_skip_locked:
+        condition = f"{pk_column} IN (SELECT {pk_column} FROM {table} WHERE {condition} FOR UPDATE SKIP LOCKED)"
     sql = f"UPDATE {table} SET {', '.join(f'{quote(f.column)} = %s' for f in sets)} WHERE {condition}"
     params = ([f.get_db_prep_save(values[f.name], connection) for f in sets] + [pk]
               + [f.get_db_prep_save(where[f.name], connection) for f in tests])

@@ -190,9 +190,13 @@ def attempt_step(*, attempt_id: int, learner, move: dict) -> Attempt:
     node is an outcome, the attempt becomes submitted and is queued.
     """
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().select_related("version", "exercise").get(
-            pk=attempt_id, learner=learner
-        )
+        # Lock the attempt only, not the version and exercise rows every learner's steps share,
+        # and only while it is in play: a grading message passes by an attempt another write
+        # holds, leaving it to the batch that holds it or, for any other write, to the sweep.
+        attempt = (Attempt.objects.select_for_update(of=("self",)).select_related("version", "exercise")
+                   .filter(pk=attempt_id, learner=learner, status=Status.IN_PROGRESS).first())
+        if attempt is None:
+            attempt = Attempt.objects.select_related("exercise").get(pk=attempt_id, learner=learner)
         if attempt.exercise.kind != Exercise.Kind.SCENARIO:
             raise AssessmentError.single("not_a_scenario", "Quizzes are submitted whole.", None)
         if attempt.status != Status.IN_PROGRESS:
@@ -255,65 +259,51 @@ def attempt_enqueue(*, attempt_id: int) -> bool:
 
 
 def attempt_grade(*, attempt_id: int) -> str:
-    """Grade a submitted attempt against its own version, and the attempts waiting after it.
+    """Grade a submitted attempt against its own version, and the attempts waiting behind it.
 
-    Safe to run twice. Phase one marks this message's attempt `grading` if it
-    is still `submitted`, then, in a short transaction, up to
-    GRADING_BATCH_SIZE - 1 attempts waiting after it, in order (SKIP LOCKED:
-    two workers never take the same one). Phase two locks the batch,
-    re-checks each status, grades each against its own version and writes
-    results, history and statuses in one transaction. The later messages of
-    a batch's attempts, like a duplicate delivery, find them `grading` or
-    graded and stop after one UPDATE that matched nothing; a message never
-    passes its attempt by because some other write held the row, it waits
-    for that write. Batching is what lets one worker keep up with a
-    deadline's backlog: statements and commits are paid once per batch
-    (docs/benchmarks.md, B4). When nothing else waits the batch is the one
-    attempt. A killed worker leaves its batch `grading` until the sweep puts
-    it back to `submitted` and queues it again. Returns what happened to
+    Safe to run twice. First this message's attempt is marked `grading` if it
+    is still `submitted` and no batch holds it. Then one transaction locks it
+    again with up to GRADING_BATCH_SIZE - 1 attempts waiting after it, in
+    order (SKIP LOCKED: another worker's batch is never waited for nor taken
+    twice), grades each against its own version and writes results,
+    history and statuses. The later messages of a batch's attempts, like a
+    duplicate delivery, find their attempt graded or locked and stop after
+    one UPDATE that matched nothing. Batching is what lets one worker keep
+    up with a deadline's backlog: statements and commits are paid once per
+    batch, and each attempt is written once (docs/benchmarks.md, B4). When
+    nothing else waits the batch is the one attempt. If the worker dies, the
+    transaction rolls back: this attempt stays `grading` and the others
+    `submitted`, and the sweep queues them again. Returns what happened to
     this attempt: "graded", "skipped" or "failed".
     """
-    claimed = _claim_for_grading(attempt_id, batch_size=settings.GRADING_BATCH_SIZE)
-    if not claimed:
-        return "skipped"
-    return _grade_claimed(claimed).get(attempt_id, "skipped")
-
-
-def _claim_for_grading(attempt_id: int, *, batch_size: int) -> list[int]:
-    now = timezone.now()
     # Only `submitted`: a `grading` attempt belongs to a live worker until the sweep declares that
     # worker dead (attempts_sweep puts it back to `submitted`). Outside a transaction, so a
     # duplicate message costs this one statement.
-    marked = rows.update_if(Attempt, attempt_id, {"status": Status.GRADING, "grading_started_at": now},
-                            where={"status": Status.SUBMITTED})
+    marked = rows.update_if(Attempt, attempt_id, {"status": Status.GRADING, "grading_started_at": timezone.now()},
+                            where={"status": Status.SUBMITTED}, skip_locked=True)
     if not marked:
-        return []
-    if batch_size == 1:
-        return [attempt_id]
-    with transaction.atomic():
-        # The attempts submitted after this one, in order: a backlog is taken from its head, and the
-        # index scan starts past the attempts already graded (which stay in it until VACUUM).
-        # Attempts that already failed once wait for the sweep, which spaces out their retries.
-        others = list(
-            Attempt.objects.select_for_update(skip_locked=True)
-            .filter(status=Status.SUBMITTED, failures=0, pk__gt=attempt_id)
-            .order_by("pk")
-            .values_list("pk", flat=True)[: batch_size - 1]
-        )
-        if others:
-            Attempt.objects.filter(pk__in=others).update(status=Status.GRADING, grading_started_at=now)
-    return [attempt_id, *others]
+        return "skipped"
+    return _grade_batch(attempt_id, batch_size=settings.GRADING_BATCH_SIZE).get(attempt_id, "skipped")
 
 
-def _grade_claimed(attempt_ids: list[int]) -> dict[int, str]:
+def _grade_batch(attempt_id: int, *, batch_size: int) -> dict[int, str]:
     outcomes: dict[int, str] = {}
     with transaction.atomic():
         # Lock the attempts only: the version row is shared by every attempt graded at the same time.
         # Its document is read only when this process has not normalised the version yet.
-        attempts = list(
-            Attempt.objects.select_for_update(of=("self",)).select_related("version").defer("version__document")
-            .filter(pk__in=attempt_ids, status=Status.GRADING).order_by("pk")
-        )
+        with_version = Attempt.objects.select_related("version").defer("version__document")
+        attempts = list(with_version.select_for_update(of=("self",)).filter(pk=attempt_id, status=Status.GRADING))
+        if attempts and batch_size > 1:
+            # The attempts submitted after this one, in order: a backlog is taken from its head, and the
+            # index scan starts past the attempts already graded (which stay in it until VACUUM).
+            # Attempts that already failed once wait for the sweep, which spaces out their retries.
+            waiting = (with_version.select_for_update(of=("self",), skip_locked=True)
+                       .filter(status=Status.SUBMITTED, failures=0, pk__gt=attempt_id).order_by("pk")
+                       [: batch_size - 1])
+            started = timezone.now()
+            for attempt in waiting:
+                attempt.grading_started_at = started
+                attempts.append(attempt)
         gradings, graded, failed = [], [], []
         for attempt in attempts:
             try:
@@ -334,8 +324,8 @@ def _grade_claimed(attempt_ids: list[int]) -> dict[int, str]:
             graded.append(attempt)
             outcomes[attempt.pk] = "graded"
         rows.insert_each(gradings)
-        rows.update_each(graded, _RESULT_FIELDS)
-        rows.update_each(failed, ["failures", "last_error", "status"])
+        rows.update_each(graded, [*_RESULT_FIELDS, "grading_started_at"])
+        rows.update_each(failed, ["failures", "last_error", "status", "grading_started_at"])
     return outcomes
 
 
@@ -401,8 +391,8 @@ def _stale_q(stale):
 def attempt_retry(*, attempt: Attempt, actor) -> Attempt:
     """Staff put a failed attempt back in the queue."""
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
-        if locked.status != Status.FAILED:
+        locked = Attempt.objects.select_for_update().filter(pk=attempt.pk, status=Status.FAILED).first()
+        if locked is None:
             raise Conflict.single("not_failed", "Only failed attempts can be retried.", None)
         locked.status = Status.SUBMITTED
         locked.failures = 0
@@ -416,8 +406,9 @@ def attempt_override(*, attempt: Attempt, actor, overrides: dict, reason: str) -
     if not reason or not reason.strip():
         raise AssessmentError.single("required", "Give a reason for the override.", "reason")
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().select_related("version").get(pk=attempt.pk)
-        if locked.status != Status.GRADED:
+        locked = (Attempt.objects.select_for_update(of=("self",)).select_related("version")
+                  .filter(pk=attempt.pk, status=Status.GRADED).first())
+        if locked is None:
             raise Conflict.single("not_graded", "Only graded attempts can be reviewed.", None)
         previous = locked.gradings.filter(kind=Grading.Kind.OVERRIDE).values_list("overrides", flat=True).last()
         merged = {**(previous or {})}
