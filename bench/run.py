@@ -17,7 +17,7 @@ from . import infra
 
 MODES = {
     "quick": dict(learners=10_000, grow_to=30_000, b1_rounds=300, b1_warmup=30, b2_reps=30, b2_warmup=5,
-                  b3_seconds=20, b3_max_requests=20_000, b4_attempts=600, b5_budget=0.5, pool=400),
+                  b3_seconds=20, b3_max_requests=20_000, b4_attempts=2_000, b5_budget=0.5, pool=400),
     "full": dict(learners=10_000, grow_to=100_000, b1_rounds=1_000, b1_warmup=50, b2_reps=100, b2_warmup=10,
                  b3_seconds=60, b3_max_requests=200_000, b4_attempts=10_000, b5_budget=2.0, pool=400),
 }
