@@ -46,10 +46,29 @@ def test_a_connection_that_met_an_error_but_still_answers_is_kept_and_trusted_ag
     assert checks["checks"] == 1
 
 
-def test_a_grading_task_that_meets_a_dropped_connection_is_retried():
-    from django.db import InterfaceError, OperationalError
+def dropping(monkeypatch, exc):
+    from assessments import services
+
+    def attempt_grade(*, attempt_id):
+        raise exc
+
+    monkeypatch.setattr(services, "attempt_grade", attempt_grade)
+
+
+def test_a_grading_task_that_meets_a_dropped_connection_asks_to_be_run_again(monkeypatch):
+    from celery.exceptions import Retry
+    from django.db import OperationalError
 
     from assessments.tasks import grade_attempt
 
-    assert {InterfaceError, OperationalError} <= set(grade_attempt.autoretry_for)
-    assert grade_attempt.max_retries >= 1
+    dropping(monkeypatch, OperationalError("server closed the connection unexpectedly"))
+    with pytest.raises(Retry):  # a worker publishes the task again; the next run reconnects
+        grade_attempt.apply(args=[7])
+
+
+def test_a_grading_task_that_fails_otherwise_is_not_retried(monkeypatch):
+    from assessments.tasks import grade_attempt
+
+    dropping(monkeypatch, ValueError("a bug, not the database"))
+    with pytest.raises(ValueError):
+        grade_attempt.apply(args=[7])
