@@ -63,7 +63,7 @@ def test_a_grading_task_that_meets_a_dropped_connection_asks_to_be_run_again(mon
 
     dropping(monkeypatch, OperationalError("server closed the connection unexpectedly"))
     with pytest.raises(Retry):  # a worker publishes the task again; the next run reconnects
-        grade_attempt.apply(args=[7])
+        grade_attempt.apply(args=[7], throw=True)
 
 
 def test_a_grading_task_that_fails_otherwise_is_not_retried(monkeypatch):
@@ -71,4 +71,4 @@ def test_a_grading_task_that_fails_otherwise_is_not_retried(monkeypatch):
 
     dropping(monkeypatch, ValueError("a bug, not the database"))
     with pytest.raises(ValueError):
-        grade_attempt.apply(args=[7])
+        grade_attempt.apply(args=[7], throw=True)
