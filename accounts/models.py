@@ -120,6 +120,21 @@ class AuditEvent(models.Model):
         PAGE_UNPUBLISHED = "page.unpublished", "Page unpublished"
         EXERCISE_VERSION_IMPORTED = "exercise.version_imported", "Exercise version imported"
         ACCOUNT_DELETED = "account.deleted", "Account deleted"
+        ACCESS_REVOKED = "access.revoked", "Access revoked after a role change"
+        PASSWORD_CHANGED = "account.password_changed", "Password changed"
+        SIGNED_OUT_EVERYWHERE = "account.signed_out_everywhere", "Signed out everywhere"
+        EMAIL_VERIFIED = "account.email_verified", "Email address verified"
+        CLASS_JOINED = "class.joined", "Joined a class"
+        CLASS_LEFT = "class.left", "Left a class"
+        CLASS_STUDENT_REMOVED = "class.student_removed", "Student removed from a class"
+        INVITATION_SENT = "class.invitation_sent", "Class invitation sent"
+        INVITATION_ACCEPTED = "class.invitation_accepted", "Class invitation accepted"
+        INVITATION_DECLINED = "class.invitation_declined", "Class invitation declined"
+        INVITATION_WITHDRAWN = "class.invitation_withdrawn", "Class invitation withdrawn"
+        VERIFICATION_REQUESTED = "teacher.verification_requested", "Teacher verification requested"
+        TEACHER_VERIFIED = "teacher.verified", "Teacher verified"
+        TEACHER_REJECTED = "teacher.rejected", "Teacher verification rejected"
+        OVERRIDE_REVERSED = "grade.override_reversed", "Grade override reversed"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")

@@ -53,6 +53,11 @@ RECORDS_ABOUT_A_USER = {
     "assessments.Grading.actor": "not exported (grades the user gave others); kept for their history",
     "assessments.ExerciseVersion.created_by": "not exported (staff authorship of content)",
     "assessments.RegradeBatch.requested_by": "not exported (staff action on content)",
+    "assessments.RefusedPath.learner": "exported as a count per exercise; deleted with the account",
+    "courses.ClassInvitation.invited_by": "not exported (invitations the teacher sent others); "
+                                          "pending ones deleted with the account",
+    "courses.TeacherVerification.teacher": "exported; kept, revoked, on deletion",
+    "courses.TeacherVerification.decided_by": "not exported (staff decisions on others); kept for the record",
 }
 
 

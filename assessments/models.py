@@ -114,6 +114,7 @@ class Grading(models.Model):
         AUTOMATIC = "automatic"
         REGRADE = "regrade"
         OVERRIDE = "override"
+        REVERSAL = "reversal"  # academy staff undid an override: `reverses` names it
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="gradings")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -123,6 +124,7 @@ class Grading(models.Model):
     reason = models.TextField(blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     batch = models.ForeignKey("RegradeBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="gradings")
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -144,3 +146,18 @@ class RegradeBatch(models.Model):
 
     def __str__(self):
         return f"regrade {self.pk} of version {self.version_id}"
+
+
+class RefusedPath(models.Model):
+    """A whole-path submission the engine refused. Nothing of the path is kept: the row is the
+    cost of a probe, counted against `PATH_REFUSALS_PER_EXERCISE` (assessments/services.py)."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["learner", "exercise"], name="refused_path_learner_ex")]
+
+    def __str__(self):
+        return f"refused path of {self.learner_id} at exercise {self.exercise_id}"

@@ -96,3 +96,52 @@ class Extension(models.Model):
 
     def __str__(self):
         return f"extension of assignment {self.assignment_id} for {self.student_id}"
+
+
+class ClassInvitation(models.Model):
+    """A teacher asked the owner of an address to join a class. Only its answer joins them:
+    accepting makes the membership, declining deletes the row (courses/services.py)."""
+
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="invitations")
+    # Kept case-folded, so it matches the account whose email is the same address in any case.
+    email = models.EmailField(max_length=254)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["school_class", "email"], name="one_invitation_per_address")]
+        indexes = [models.Index(fields=["email"], name="invitation_email")]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"invitation {self.pk} to class {self.school_class_id}"
+
+
+class TeacherVerification(models.Model):
+    """A teacher's request to be verified, and its decision. A verified teacher may override
+    reply criteria for their classes (courses/access.py); a role change revokes it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        VERIFIED = "verified"
+        REJECTED = "rejected"
+
+    teacher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verifications")
+    school = models.CharField(max_length=200)
+    note = models.TextField(blank=True, max_length=2000)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, max_length=2000)
+    # Set when the teacher stopped being a teacher: the verification no longer counts.
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["teacher"], condition=models.Q(state="pending"),
+                                               name="one_pending_verification")]
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"verification {self.pk} of {self.teacher_id} ({self.state})"
