@@ -36,14 +36,6 @@ class User(AbstractUser):
         return display_name(self.username)
 
     @property
-    def is_teacher(self) -> bool:
-        return self.role == Role.TEACHER
-
-    @property
-    def is_academy_staff(self) -> bool:
-        return self.role == Role.ACADEMY_STAFF
-
-    @property
     def is_platform_admin(self) -> bool:
         return self.role == Role.ADMIN or self.is_superuser
 

@@ -100,13 +100,15 @@ class Extension(models.Model):
 
 class ClassInvitation(models.Model):
     """A teacher asked the owner of an address to join a class. Only its answer joins them:
-    accepting makes the membership, declining deletes the row (courses/services.py)."""
+    accepting makes the membership, declining or withdrawing deletes the row (courses/services.py)."""
 
     school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="invitations")
     # Kept case-folded, so it matches the account whose email is the same address in any case.
     email = models.EmailField(max_length=254)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Kept once accepted, so a repeated accept answers as the first did.
+    accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["school_class", "email"], name="one_invitation_per_address")]
