@@ -16,7 +16,7 @@ import uuid
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -99,7 +99,7 @@ def _attempt_json(row: dict, history: list[dict]) -> dict:
 
 
 def user_export(*, user: User) -> dict:
-    """Everything Parley keeps about `user`, as JSON-ready data. Ten queries whatever the amounts.
+    """Everything Parley keeps about `user`, as JSON-ready data. Thirteen queries whatever the amounts.
 
     Nothing of other users: class and course names, not classmates or teachers;
     token dates, not digests; the grading history as its learner sees it, without who graded.
@@ -154,6 +154,20 @@ def user_export(*, user: User) -> dict:
             for c in user.classes_taught.order_by("created_at", "id").values("id", "name", "created_at", "archived_at")
         ],
         "attempts": [_attempt_json(row, history.get(row["id"], [])) for row in attempts],
+        "class_invitations": [
+            {"class": i["school_class_id"], "name": i["school_class__name"], "at": i["created_at"],
+             "accepted_at": i["accepted_at"]}
+            for i in _model("courses.ClassInvitation").objects.filter(email=(user.email or "").casefold())
+            .exclude(email="").order_by("created_at", "id")
+            .values("school_class_id", "school_class__name", "created_at", "accepted_at")
+        ],
+        "teacher_verifications": list(user.verifications.order_by("created_at", "id").values(
+            "school", "note", "state", "created_at", "decided_at", "revoked_at")),
+        "refused_paths": [
+            {"exercise": r["exercise_id"], "count": r["n"]}
+            for r in _model("assessments.RefusedPath").objects.filter(learner=user).values("exercise_id")
+            .annotate(n=Count("id")).order_by("exercise_id")
+        ],
         "tokens": list(user.bearer_tokens.order_by("created_at", "id").values(
             "created_at", "expires_at", "revoked_at")),
         "audit_events": [
@@ -227,6 +241,18 @@ def _redact_attempts(user: User) -> dict:
     return {"attempts_kept": len(graded), "attempts_deleted": len(unfinished), "replies_redacted": redacted}
 
 
+def _forget_class_records(user: User, now) -> None:
+    """Invitations hold an address: those to the user's, and those the user sent and nobody
+    answered, go. A teacher's verification stops counting and loses its free text."""
+    invitations = _model("courses.ClassInvitation").objects
+    if user.email:
+        invitations.filter(email=user.email.casefold()).delete()
+    invitations.filter(invited_by=user, accepted_at__isnull=True).delete()
+    user.verifications.filter(revoked_at__isnull=True).update(revoked_at=now)
+    user.verifications.update(note="", decision_note="")
+    _model("assessments.RefusedPath").objects.filter(learner=user).delete()
+
+
 def account_delete(*, user: User, password: str) -> User:
     """Delete the account: anonymise the row, keep what statistics need, end every sign-in.
 
@@ -244,6 +270,7 @@ def account_delete(*, user: User, password: str) -> User:
         if row.anonymised_at is not None:
             return row
         facts = _redact_attempts(row)
+        _forget_class_records(row, now)
         row.username = FORMER_PREFIX + uuid.uuid4().hex
         row.email = row.first_name = row.last_name = ""
         # An unusable password changes the session hash, so every session of

@@ -46,6 +46,7 @@ class UserOut(serializers.Serializer):
 
 class MeOut(UserOut):
     academies = serializers.ListField(child=serializers.DictField())
+    email_verified = serializers.BooleanField(help_text="whether the address was confirmed through the mailed link")
 
 
 class TokenIn(serializers.Serializer):
@@ -195,6 +196,18 @@ class NodeOut(serializers.Serializer):
     outcome = serializers.CharField(required=False)
 
 
+class ReviewOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=["override", "reversal"])
+    at = serializers.DateTimeField()
+    by = serializers.CharField(allow_null=True, help_text="the reviewer's display name")
+    reason = serializers.CharField()
+    overrides = serializers.DictField(help_text="the reply criteria in effect after this review, by node")
+    reverses = serializers.IntegerField(allow_null=True, help_text="the override a reversal undid")
+    reversed = serializers.BooleanField()
+    overall = serializers.FloatField(allow_null=True)
+
+
 class AttemptOut(serializers.Serializer):
     id = serializers.IntegerField()
     exercise = serializers.IntegerField()
@@ -210,6 +223,8 @@ class AttemptOut(serializers.Serializer):
     graded_at = serializers.DateTimeField(allow_null=True)
     last_error = serializers.CharField(required=False, help_text="academy staff only")
     failures = serializers.IntegerField(required=False, help_text="academy staff only")
+    reviews = ReviewOut(many=True, required=False,
+                        help_text="every override and reversal of this attempt: who, when, why")
 
 
 class CompetencyViewOut(serializers.Serializer):
@@ -277,6 +292,10 @@ class StepIn(serializers.Serializer):
         return attrs
 
 
+class ReverseIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
 class OverrideIn(serializers.Serializer):
     node = serializers.CharField()
     met = serializers.ListField(child=serializers.CharField(), required=False)
@@ -311,8 +330,10 @@ class JoinOut(serializers.Serializer):
     joined = serializers.BooleanField()
 
 
-class RosterIn(serializers.Serializer):
-    student = serializers.CharField(max_length=254, help_text="username or email")
+class RosterMemberOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField(help_text="the display name; teachers never see emails")
+    joined_at = serializers.DateTimeField()
 
 
 class AssignmentIn(serializers.Serializer):
@@ -467,3 +488,95 @@ class AuditEventOut(serializers.Serializer):
     academy = serializers.IntegerField(allow_null=True)
     target = AuditTargetOut()
     data = serializers.DictField(help_text="small facts of the action: ids, roles, version numbers, criteria")
+
+
+# --- classes: invitations, my classes, teacher verification ---------------------------------
+
+
+class InvitationIn(serializers.Serializer):
+    email = serializers.CharField(max_length=254, help_text="the address to invite")
+
+
+class AcceptedOut(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class ClassRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class MyInvitationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    teacher = serializers.CharField(help_text="the teacher's display name")
+    created_at = serializers.DateTimeField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["class"] = ClassRefOut()
+        return fields
+
+
+class SentInvitationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.CharField(help_text="the address the teacher invited")
+    created_at = serializers.DateTimeField()
+
+
+class TeacherSeesOut(serializers.Serializer):
+    progress = serializers.BooleanField(help_text="progress in the modules assigned to the class")
+    attempts = serializers.BooleanField(help_text="attempts and replies at those modules' exercises")
+    overrides = serializers.BooleanField(help_text="the teacher is verified and may change reply criteria")
+    modules = serializers.ListField(child=serializers.DictField(), help_text="the assigned modules: id, title")
+
+
+class MyClassOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    teacher = serializers.CharField(help_text="the teacher's display name")
+    joined_at = serializers.DateTimeField()
+    teacher_sees = TeacherSeesOut()
+
+
+class VerificationIn(serializers.Serializer):
+    school = serializers.CharField(max_length=200)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class VerificationStateOut(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True)
+    state = serializers.ChoiceField(choices=["none", "pending", "verified", "rejected"])
+
+
+class VerificationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    teacher = serializers.CharField(help_text="the teacher's display name")
+    teacher_id = serializers.IntegerField()
+    school = serializers.CharField()
+    note = serializers.CharField()
+    state = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class DecisionIn(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+# --- passwords, sessions, email verification (api/views/accounts.py) ---------------------------
+
+
+class PasswordChangeIn(serializers.Serializer):
+    old_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class EmailVerifyIn(serializers.Serializer):
+    token = serializers.CharField(max_length=500, help_text="the token of the link mailed at sign-up")
+
+
+class EmailResendIn(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class AcceptedOut(serializers.Serializer):
+    detail = serializers.CharField()

@@ -2,7 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .errors import not_found
-from .views import accounts, catalogue, classes, exercises, health
+from .views import accounts, catalogue, classes, exercises, health, verifications
 
 app_name = "api"
 
@@ -14,6 +14,10 @@ urlpatterns = [
     path("auth/register/", accounts.RegisterView.as_view(), name="register"),
     path("auth/token/", accounts.TokenView.as_view(), name="token"),
     path("auth/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("auth/verify-email/", accounts.EmailVerifyView.as_view(), name="verify-email"),
+    path("auth/verify-email/resend/", accounts.EmailResendView.as_view(), name="verify-email-resend"),
+    path("me/password/", accounts.PasswordView.as_view(), name="my-password"),
+    path("me/sign-out-everywhere/", accounts.SignOutEverywhereView.as_view(), name="sign-out-everywhere"),
     path("me/", accounts.MeView.as_view(), name="me"),
     path("me/export/", accounts.ExportView.as_view(), name="my-export"),
     path("me/progress/", catalogue.MyProgressView.as_view(), name="my-progress"),
@@ -35,6 +39,8 @@ urlpatterns = [
     path("attempts/<str:attempt_id>/", exercises.AttemptDetailView.as_view(), name="attempt"),
     path("attempts/<str:attempt_id>/steps/", exercises.AttemptStepView.as_view(), name="attempt-steps"),
     path("attempts/<str:attempt_id>/override/", exercises.AttemptOverrideView.as_view(), name="attempt-override"),
+    path("attempts/<str:attempt_id>/overrides/<str:grading_id>/reverse/", exercises.OverrideReverseView.as_view(),
+         name="override-reverse"),
     path("attempts/<str:attempt_id>/history/", exercises.AttemptHistoryView.as_view(), name="attempt-history"),
     path("attempts/<str:attempt_id>/retry/", exercises.AttemptRetryView.as_view(), name="attempt-retry"),
     path("classes/", classes.ClassListView.as_view(), name="classes"),
@@ -52,6 +58,21 @@ urlpatterns = [
     path("classes/<str:class_id>/progress.csv", classes.ClassProgressCsvView.as_view(), name="class-progress-csv"),
     path("classes/<str:class_id>/at-risk/", classes.AtRiskView.as_view(), name="at-risk"),
     path("classes/<str:class_id>/replies/", classes.ClassRepliesView.as_view(), name="class-replies"),
+    path("classes/<str:class_id>/invitations/", classes.ClassInvitationsView.as_view(), name="class-invitations"),
+    path("classes/<str:class_id>/invitations/<str:invitation_id>/", classes.ClassInvitationView.as_view(),
+         name="class-invitation"),
+    path("me/invitations/", classes.MyInvitationsView.as_view(), name="my-invitations"),
+    path("invitations/<str:invitation_id>/accept/", classes.InvitationAcceptView.as_view(), name="invitation-accept"),
+    path("invitations/<str:invitation_id>/decline/", classes.InvitationDeclineView.as_view(),
+         name="invitation-decline"),
+    path("me/classes/", classes.MyClassesView.as_view(), name="my-classes"),
+    path("me/classes/<str:class_id>/", classes.MyClassView.as_view(), name="my-class"),
+    path("me/teacher-verification/", verifications.MyVerificationView.as_view(), name="my-verification"),
+    path("teacher-verifications/", verifications.VerificationListView.as_view(), name="verifications"),
+    path("teacher-verifications/<str:verification_id>/approve/", verifications.VerificationApproveView.as_view(),
+         name="verification-approve"),
+    path("teacher-verifications/<str:verification_id>/reject/", verifications.VerificationRejectView.as_view(),
+         name="verification-reject"),
     # Anything else under /api/ is a JSON 404, in DEBUG too.
     re_path(r"^.*$", not_found),
 ]

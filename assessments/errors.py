@@ -21,5 +21,12 @@ class Conflict(AssessmentError):
     type = "client_error"
 
 
+class NotFound(AssessmentError):
+    """Also used for records the caller may not see, so ids cannot be probed."""
+
+    status = 404
+    type = "client_error"
+
+
 def problems_to_errors(problems) -> list[dict]:
     return [p.as_dict() for p in problems]

@@ -17,7 +17,7 @@ from accounts import audit
 
 from . import grading, rows
 from .documents import normalised_document
-from .errors import AssessmentError, Conflict, problems_to_errors
+from .errors import AssessmentError, Conflict, NotFound, problems_to_errors
 from .models import Attempt, Exercise, ExerciseVersion, Grading, RegradeBatch
 
 log = logging.getLogger(__name__)
@@ -401,8 +401,21 @@ def attempt_retry(*, attempt: Attempt, actor) -> Attempt:
     return locked
 
 
+REVIEW_KINDS = (Grading.Kind.OVERRIDE, Grading.Kind.REVERSAL)
+
+
+def overrides_in_effect(attempt: Attempt) -> dict:
+    """The reply criteria reviews have set, as the latest override or reversal left them."""
+    latest = attempt.gradings.filter(kind__in=REVIEW_KINDS).order_by("created_at", "id").values_list(
+        "overrides", flat=True).last()
+    return latest or {}
+
+
 def attempt_override(*, attempt: Attempt, actor, overrides: dict, reason: str) -> Attempt:
-    """A teacher's review of reply criteria: recompute by the same rules, keep history."""
+    """Recompute an attempt with reviewed reply criteria, by the same rules; keep history.
+
+    The mechanics only: who may do it is decided by courses.access.may_override_attempt,
+    which courses.reviews.review_override checks before calling this."""
     if not reason or not reason.strip():
         raise AssessmentError.single("required", "Give a reason for the override.", "reason")
     with transaction.atomic():
@@ -410,8 +423,7 @@ def attempt_override(*, attempt: Attempt, actor, overrides: dict, reason: str) -
                   .filter(pk=attempt.pk, status=Status.GRADED).first())
         if locked is None:
             raise Conflict.single("not_graded", "Only graded attempts can be reviewed.", None)
-        previous = locked.gradings.filter(kind=Grading.Kind.OVERRIDE).values_list("overrides", flat=True).last()
-        merged = {**(previous or {})}
+        merged = {**overrides_in_effect(locked)}
         # Per reply and per list: changing "avoided" keeps an earlier review of "met" (and the
         # criteria frozen when a deleted account's replies were redacted, accounts/privacy.py).
         for node_id, override in overrides.items():
@@ -426,6 +438,46 @@ def attempt_override(*, attempt: Attempt, actor, overrides: dict, reason: str) -
         audit.record(action=audit.Action.GRADE_OVERRIDDEN, target=locked, actor=actor,
                      academy=attempt.exercise.academy_id, data={"overrides": overrides, "score": locked.score})
     return locked
+
+
+def attempt_override_reverse(*, attempt: Attempt, grading_id: int, actor, reason: str) -> Grading:
+    """Undo the latest review of an attempt: its reply criteria go back to what they were before
+    it, the scores are recomputed, and a reversal row names the review it undid.
+
+    Only the latest review in effect can be undone (an earlier one was built on by later ones),
+    and not the criteria frozen when a deleted account's replies were redacted. Who may do it is
+    decided by courses.access.may_reverse_override."""
+    if not isinstance(reason, str) or not reason.strip():
+        raise AssessmentError.single("required", "Give a reason for the reversal.", "reason")
+    with transaction.atomic():
+        locked = (Attempt.objects.select_for_update(of=("self",)).select_related("version")
+                  .filter(pk=attempt.pk, status=Status.GRADED).first())
+        if locked is None:
+            raise Conflict.single("not_graded", "Only graded attempts can be reviewed.", None)
+        reviews = list(locked.gradings.filter(kind__in=REVIEW_KINDS).order_by("created_at", "id"))
+        target = next((g for g in reviews if g.pk == grading_id and g.kind == Grading.Kind.OVERRIDE), None)
+        if target is None:
+            raise NotFound.single("not_found", "No such override.")
+        if target.actor_id is None and target.reason.startswith("Replies redacted"):
+            raise Conflict.single("frozen", "These criteria were frozen when the replies were redacted.", None)
+        if reviews[-1].pk != target.pk:
+            raise Conflict.single("not_latest", "Reverse the later reviews first.", None)
+        before = reviews[-2].overrides if len(reviews) > 1 else {}
+        try:
+            result = grading.grade_normalised(
+                normalised_document(locked.version), locked.answers, bounds=locked.version.bounds,
+                overrides=before or None)
+        except grading.InvalidAnswer as exc:
+            raise AssessmentError(problems_to_errors(exc.problems)) from None
+        row = _grading_row(locked, result, kind=Grading.Kind.REVERSAL, actor=actor, overrides=before,
+                           reason=reason.strip())
+        row.reverses = target
+        row.save()
+        _apply_result(locked, result)
+        locked.save(update_fields=_RESULT_FIELDS)
+        audit.record(action=audit.Action.OVERRIDE_REVERSED, target=locked, actor=actor,
+                     academy=attempt.exercise.academy_id, data={"override": target.pk, "score": locked.score})
+    return row
 
 
 # --- regrade ---------------------------------------------------------------------
@@ -457,7 +509,7 @@ def regrade_attempts(*, batch_id: int, attempt_ids: list[int]) -> int:
             attempt = Attempt.objects.select_for_update().get(pk=attempt_id)
             if attempt.status != Status.GRADED:
                 continue
-            overrides = attempt.gradings.filter(kind=Grading.Kind.OVERRIDE).values_list("overrides", flat=True).last()
+            overrides = overrides_in_effect(attempt)
             result = grading.grade_normalised(normalised_document(batch.version), attempt.answers,
                                               bounds=batch.version.bounds, overrides=overrides or None)
             _store_result(attempt, result, kind=Grading.Kind.REGRADE, batch=batch, overrides=overrides or {})

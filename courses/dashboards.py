@@ -14,8 +14,16 @@ from assessments.models import Attempt, Exercise
 from cms.models import CoursePage, LessonExercise, ModulePage
 from cms.selectors import academies_by_path, catalogue_courses, courses_for_language, published_courses
 
-from . import progress
-from .models import Enrolment, LessonCompletion, SchoolClass
+from . import access, progress
+from .models import (
+    Assignment,
+    ClassInvitation,
+    ClassMembership,
+    Enrolment,
+    LessonCompletion,
+    SchoolClass,
+    TeacherVerification,
+)
 
 # --- catalogue ----------------------------------------------------------------------
 
@@ -201,12 +209,74 @@ def teacher_classes(*, teacher) -> list[SchoolClass]:
 
 
 def class_roster(*, school_class: SchoolClass) -> list[dict]:
+    """The class's members by display name: a teacher never sees a learner's email."""
     return [
-        {"id": m.student_id, "username": display_name(m.student.username), "email": m.student.email,
-         "joined_at": m.joined_at,
+        {"id": m.student_id, "username": display_name(m.student.username), "joined_at": m.joined_at,
          "last_activity_at": m.student.last_activity_at}
-        for m in school_class.memberships.select_related("student").order_by("student__username")
+        for m in school_class.memberships.select_related("student").order_by("student__username", "student_id")
     ]
+
+
+def my_classes(*, learner) -> list[dict]:
+    """The classes the learner is in, each with its teacher's display name and what that teacher
+    can see of the learner (courses/access.py decides the same). Three queries for any number."""
+    memberships = list(ClassMembership.objects.filter(student=learner)
+                       .select_related("school_class__teacher").order_by("-joined_at", "-id"))
+    class_ids = [m.school_class_id for m in memberships]
+    modules: dict[int, list[dict]] = {cid: [] for cid in class_ids}
+    for a in (Assignment.objects.filter(school_class_id__in=class_ids).select_related("module")
+              .order_by("due_at", "id")):
+        modules[a.school_class_id].append({"id": a.module_id, "title": a.module.title, "due_at": a.due_at})
+    teacher_ids = {m.school_class.teacher_id for m in memberships}
+    verified = set(TeacherVerification.objects.filter(
+        teacher_id__in=teacher_ids, state=TeacherVerification.State.VERIFIED, revoked_at__isnull=True,
+    ).values_list("teacher_id", flat=True)) if teacher_ids else set()
+    rows = []
+    for m in memberships:
+        school_class = m.school_class
+        assigned = modules[school_class.pk]
+        rows.append({
+            "id": school_class.pk, "name": school_class.name, "joined_at": m.joined_at,
+            "teacher": display_name(school_class.teacher.username),
+            "teacher_sees": {"progress": True, "attempts": bool(assigned),
+                             "overrides": bool(assigned) and (school_class.teacher_id in verified
+                                                              or school_class.teacher.is_platform_admin),
+                             "modules": assigned},
+        })
+    return rows
+
+
+def my_invitations(*, learner) -> list[dict]:
+    """The open invitations addressed to the learner's email (emails are unique whatever their case)."""
+    email = (learner.email or "").casefold()
+    if not email:
+        return []
+    invitations = (ClassInvitation.objects
+                   .filter(email=email, accepted_at__isnull=True, school_class__archived_at__isnull=True)
+                   .select_related("school_class__teacher").order_by("-created_at", "-id"))
+    return [{"id": inv.pk, "class": {"id": inv.school_class_id, "name": inv.school_class.name},
+             "teacher": display_name(inv.school_class.teacher.username), "created_at": inv.created_at}
+            for inv in invitations]
+
+
+def class_invitations(*, school_class: SchoolClass) -> list[dict]:
+    """The invitations the teacher sent that wait for an answer (the addresses they typed)."""
+    return [{"id": inv.pk, "email": inv.email, "created_at": inv.created_at}
+            for inv in school_class.invitations.filter(accepted_at__isnull=True).order_by("-created_at", "-id")]
+
+
+def verification_requests(*, user):
+    """Pending teacher verification requests, oldest first, for those who decide them (a queryset,
+    so the API can paginate it); empty for everyone else."""
+    if not access.may_decide_verifications(user=user):
+        return TeacherVerification.objects.none()
+    return (TeacherVerification.objects.filter(state=TeacherVerification.State.PENDING, revoked_at__isnull=True)
+            .select_related("teacher").order_by("created_at", "id"))
+
+
+def verification_json(v: TeacherVerification) -> dict:
+    return {"id": v.pk, "teacher": display_name(v.teacher.username), "teacher_id": v.teacher_id,
+            "school": v.school, "note": v.note, "state": v.state, "created_at": v.created_at}
 
 
 def class_assignments(*, school_class: SchoolClass) -> list[dict]:
@@ -232,8 +302,8 @@ def class_replies(*, school_class: SchoolClass, limit: int = 50) -> list[dict]:
     """Free-text replies of the class's students (as GET /api/v1/classes/{id}/replies/), with the
     rubric labels a reviewer needs to override."""
     attempts = (
-        Attempt.objects.filter(learner__class_memberships__school_class=school_class,
-                               status=Attempt.Status.GRADED, exercise__kind=Exercise.Kind.SCENARIO)
+        access.class_attempts(school_class).filter(status=Attempt.Status.GRADED,
+                                                   exercise__kind=Exercise.Kind.SCENARIO)
         .select_related("learner", "exercise", "version").order_by("-graded_at", "-id")[:limit]
     )
     rows = []
@@ -262,10 +332,9 @@ def class_replies(*, school_class: SchoolClass, limit: int = 50) -> list[dict]:
 
 def class_reply_attempt(*, school_class: SchoolClass, attempt_id) -> Attempt | None:
     """A graded scenario attempt by a student of this class, or None."""
-    if not str(attempt_id).isdigit():
+    if not str(attempt_id).isascii() or not str(attempt_id).isdigit() or len(str(attempt_id)) > 18:
         return None
-    return (Attempt.objects.filter(pk=int(attempt_id), learner__class_memberships__school_class=school_class,
-                                   exercise__kind=Exercise.Kind.SCENARIO)
+    return (access.class_attempts(school_class).filter(pk=int(attempt_id), exercise__kind=Exercise.Kind.SCENARIO)
             .select_related("version", "exercise").first())
 
 

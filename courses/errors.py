@@ -1,11 +1,4 @@
-from assessments.errors import AssessmentError, Conflict
-
-
-class NotFound(AssessmentError):
-    """Also used for records the caller may not see, so ids cannot be probed."""
-
-    status = 404
-    type = "client_error"
+from assessments.errors import AssessmentError, Conflict, NotFound
 
 
 class Forbidden(AssessmentError):

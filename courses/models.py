@@ -109,6 +109,8 @@ class ClassInvitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Kept once accepted, so a repeated accept answers as the first did.
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # Claimed by the task that mails it, so a task run twice sends one mail; cleared to send again.
+    mailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["school_class", "email"], name="one_invitation_per_address")]

@@ -1,17 +1,29 @@
 """Writes on learning records. Each is idempotent and race-safe: unique
 constraints decide, and a losing concurrent insert returns the winner's row."""
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.forms import EmailField
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts import audit
 from accounts.services import user_touch_activity
 from cms.models import CoursePage, ModulePage
 from cms.selectors import lesson_course, live_lesson
 
+from . import access, mail
 from .errors import AssessmentError, Conflict, Forbidden, NotFound
-from .models import Assignment, ClassMembership, Enrolment, Extension, LessonCompletion, SchoolClass, new_join_code
+from .models import (
+    Assignment,
+    ClassInvitation,
+    ClassMembership,
+    Enrolment,
+    Extension,
+    LessonCompletion,
+    SchoolClass,
+    TeacherVerification,
+    new_join_code,
+)
 
 User = get_user_model()
 
@@ -44,22 +56,42 @@ def lesson_complete(*, learner, lesson_id: int) -> tuple[LessonCompletion, bool]
 
 # --- classes ---------------------------------------------------------------------
 
+CLASS_NAME_MAX = 200
+
 
 def class_create(*, teacher, name: str) -> SchoolClass:
-    if teacher.role not in (Role.TEACHER, Role.ADMIN) and not teacher.is_superuser:
+    if not access.is_teacher(teacher):
         raise Forbidden.single("permission_denied", "Only teachers create classes.")
-    name = (name or "").strip()
-    if not name or len(name) > 200:
+    return SchoolClass.objects.create(teacher=teacher, name=_class_name(name))
+
+
+def _class_name(name) -> str:
+    name = (name or "").strip() if isinstance(name, str) else ""
+    if not name or len(name) > CLASS_NAME_MAX:
         raise AssessmentError.single("invalid", "A class name of 1 to 200 characters is required.", "name")
-    return SchoolClass.objects.create(teacher=teacher, name=name)
+    return name
+
+
+def class_rename(*, school_class: SchoolClass, name: str) -> SchoolClass:
+    school_class.name = _class_name(name)
+    school_class.save(update_fields=["name"])
+    return school_class
 
 
 def access_class(*, user, class_id) -> SchoolClass:
-    """The only way to fetch a class for a teacher: 404 unless it is theirs."""
-    school_class = SchoolClass.objects.filter(pk=class_id).first() if str(class_id).isdigit() else None
-    if school_class is None or not (school_class.teacher_id == user.pk or user.is_platform_admin):
+    """The only way to fetch a class for its teacher: 404 unless `user` may manage it."""
+    school_class = SchoolClass.objects.filter(pk=_small_id(class_id)).first() if _small_id(class_id) else None
+    if school_class is None or not access.may_manage_class(user=user, school_class=school_class):
         raise NotFound.single("not_found", "No such class.")
     return school_class
+
+
+def _small_id(value) -> int | None:
+    """A positive id that fits a 64-bit column, else None (a larger one names nothing)."""
+    text = str(value)
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        return None
+    return int(text) or None
 
 
 def class_rotate_code(*, school_class: SchoolClass) -> SchoolClass:
@@ -81,40 +113,186 @@ def _enrol_in_assigned_courses(school_class: SchoolClass, students) -> None:
 
 
 def class_join(*, student, join_code: str) -> tuple[SchoolClass, bool]:
-    code = (join_code or "").strip().upper()
+    """The learner joins by the code their teacher gave them: their consent. Idempotent."""
+    code = (join_code or "").strip().upper() if isinstance(join_code, str) else ""
     school_class = SchoolClass.objects.filter(join_code=code, archived_at__isnull=True).first() if code else None
     if school_class is None:
         raise NotFound.single("invalid_join_code", "No open class has that join code.", "join_code")
-    if student.role != Role.STUDENT:
+    if not access.may_join_classes(user=student):
         raise Forbidden.single("permission_denied", "Only students join classes.")
-    return _add_student(school_class, student)
-
-
-def _add_student(school_class: SchoolClass, student) -> tuple[SchoolClass, bool]:
-    _, created = _get_or_create(ClassMembership, school_class=school_class, student=student)
-    _enrol_in_assigned_courses(school_class, [student])
+    with transaction.atomic():
+        created = _add_student(school_class, student)
+        if created:
+            audit.record(action=audit.Action.CLASS_JOINED, target=school_class, actor=student,
+                         data={"student": student.pk, "by": "join_code"})
     return school_class, created
 
 
-def roster_add(*, school_class: SchoolClass, username_or_email: str):
-    key = (username_or_email or "").strip()
-    student = User.objects.filter(Q(username__iexact=key) | Q(email__iexact=key), role=Role.STUDENT,
-                                   is_active=True).first() if key else None
-    if student is None:
-        raise AssessmentError.single("unknown_student", "No student with that username or email.", "student")
-    _add_student(school_class, student)
-    return student
+def _add_student(school_class: SchoolClass, student) -> bool:
+    """Called only by the learner's own acts: a join code or an accepted invitation."""
+    _, created = _get_or_create(ClassMembership, school_class=school_class, student=student)
+    _enrol_in_assigned_courses(school_class, [student])
+    return created
 
 
-def roster_remove(*, school_class: SchoolClass, student_id: int) -> None:
-    deleted, _ = ClassMembership.objects.filter(school_class=school_class, student_id=student_id).delete()
-    if not deleted:
-        raise NotFound.single("not_found", "That student is not in this class.")
+def class_leave(*, student, class_id) -> None:
+    """The learner leaves: from now on the class's teacher sees none of their records."""
+    class_pk = _small_id(class_id) or 0
+    with transaction.atomic():
+        deleted, _ = ClassMembership.objects.filter(school_class_id=class_pk, student=student).delete()
+        if not deleted:
+            raise NotFound.single("not_found", "You are not in that class.")
+        Extension.objects.filter(assignment__school_class_id=class_pk, student=student).delete()
+        audit.record(action=audit.Action.CLASS_LEFT, target=("courses.schoolclass", str(class_pk)),
+                     actor=student, data={"student": student.pk})
+
+
+def roster_remove(*, school_class: SchoolClass, student_id: int, actor=None) -> None:
+    with transaction.atomic():
+        deleted, _ = ClassMembership.objects.filter(school_class=school_class, student_id=student_id).delete()
+        if not deleted:
+            raise NotFound.single("not_found", "That student is not in this class.")
+        Extension.objects.filter(assignment__school_class=school_class, student_id=student_id).delete()
+        audit.record(action=audit.Action.CLASS_STUDENT_REMOVED, target=school_class, actor=actor,
+                     data={"student": student_id})
+
+
+# --- invitations -----------------------------------------------------------------------
+
+_email_field = EmailField(max_length=254)
+
+
+def _normalised_email(email) -> str:
+    try:
+        return _email_field.clean(email.strip() if isinstance(email, str) else email).casefold()
+    except ValidationError:
+        raise AssessmentError.single("invalid", "Enter a valid email address.", "email") from None
+
+
+def invitation_send(*, actor, school_class: SchoolClass, email: str) -> None:
+    """Invite the owner of an address to the class. The caller learns nothing about the address:
+    whether an account has it, or is in the class already, the answer is the same, and the mail
+    goes to the address itself. Inviting again re-sends a pending invitation."""
+    if not access.may_manage_class(user=actor, school_class=school_class):
+        raise NotFound.single("not_found", "No such class.")
+    if school_class.archived_at is not None:
+        raise Conflict.single("archived", "Reopen the class before inviting anyone.", None)
+    address = _normalised_email(email)
+    with transaction.atomic():
+        member = ClassMembership.objects.filter(school_class=school_class, student__email__iexact=address).exists()
+        if member:
+            return
+        invitation, created = _get_or_create(ClassInvitation, defaults={"invited_by": actor},
+                                             school_class=school_class, email=address)
+        if not created:
+            # Asked again (or accepted earlier by a learner who has left since): a new mail.
+            invitation.accepted_at, invitation.invited_by, invitation.mailed_at = None, actor, None
+            invitation.save(update_fields=["accepted_at", "invited_by", "mailed_at"])
+        audit.record(action=audit.Action.INVITATION_SENT, target=invitation, actor=actor,
+                     data={"class": school_class.pk})
+        transaction.on_commit(lambda: mail.invitation_queue(invitation_id=invitation.pk))
+
+
+def _invitation_for(user, invitation_id) -> ClassInvitation:
+    invitation = (ClassInvitation.objects.select_related("school_class").filter(pk=_small_id(invitation_id) or 0)
+                  .first())
+    if invitation is None or not access.may_answer_invitation(user=user, invitation=invitation):
+        raise NotFound.single("not_found", "No such invitation.")
+    return invitation
+
+
+def invitation_accept(*, user, invitation_id) -> tuple[SchoolClass, bool]:
+    """The invited learner says yes: they join the class. Idempotent."""
+    with transaction.atomic():
+        invitation = _invitation_for(user, invitation_id)
+        school_class = invitation.school_class
+        if not access.may_join_classes(user=user):
+            raise Forbidden.single("permission_denied", "Only students join classes.")
+        if invitation.accepted_at is None and school_class.archived_at is not None:
+            raise NotFound.single("not_found", "No such invitation.")
+        created = _add_student(school_class, user)
+        if invitation.accepted_at is None:
+            invitation.accepted_at = timezone.now()
+            invitation.save(update_fields=["accepted_at"])
+            audit.record(action=audit.Action.INVITATION_ACCEPTED, target=invitation, actor=user,
+                         data={"class": school_class.pk, "student": user.pk})
+    return school_class, created
+
+
+def invitation_decline(*, user, invitation_id) -> None:
+    with transaction.atomic():
+        invitation = _invitation_for(user, invitation_id)
+        if invitation.accepted_at is not None:
+            raise Conflict.single("accepted", "You accepted this invitation; leave the class instead.", None)
+        audit.record(action=audit.Action.INVITATION_DECLINED, target=invitation, actor=user,
+                     data={"class": invitation.school_class_id})
+        invitation.delete()
+
+
+def invitation_withdraw(*, actor, school_class: SchoolClass, invitation_id) -> None:
+    with transaction.atomic():
+        invitation = school_class.invitations.filter(pk=_small_id(invitation_id) or 0, accepted_at__isnull=True).first()
+        if invitation is None:
+            raise NotFound.single("not_found", "No such invitation.")
+        audit.record(action=audit.Action.INVITATION_WITHDRAWN, target=invitation, actor=actor,
+                     data={"class": school_class.pk})
+        invitation.delete()
+
+
+# --- teachers' verification ------------------------------------------------------------
+
+SCHOOL_MAX, NOTE_MAX = 200, 2000
+
+
+def verification_request(*, teacher, school: str, note: str = "") -> TeacherVerification:
+    """A teacher asks academy staff to vouch for them (needed to change grades)."""
+    if not access.is_teacher(teacher) or access.is_platform_admin(teacher):
+        raise Forbidden.single("permission_denied", "Only teachers ask to be verified.")
+    school = (school or "").strip() if isinstance(school, str) else ""
+    note = (note or "").strip() if isinstance(note, str) else ""
+    if not school or len(school) > SCHOOL_MAX:
+        raise AssessmentError.single("invalid", "Name your school or organisation (1 to 200 characters).", "school")
+    if len(note) > NOTE_MAX:
+        raise AssessmentError.single("invalid", "At most 2,000 characters.", "note")
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=teacher.pk).first()  # one request at a time per teacher
+        state = access.verification_state(teacher)
+        if state == TeacherVerification.State.VERIFIED:
+            raise Conflict.single("already_verified", "You are verified already.", None)
+        if state == TeacherVerification.State.PENDING:
+            raise Conflict.single("already_pending", "Your request is waiting for a decision.", None)
+        row = TeacherVerification.objects.create(teacher=teacher, school=school, note=note)
+        audit.record(action=audit.Action.VERIFICATION_REQUESTED, target=row, actor=teacher)
+    return row
+
+
+def verification_decide(*, actor, verification_id, approve: bool, note: str = "") -> TeacherVerification:
+    """Academy staff or an admin grant or refuse a pending request. Audited."""
+    if not access.may_decide_verifications(user=actor):
+        raise Forbidden.single("permission_denied", "Only academy staff and administrators decide.")
+    note = (note or "").strip() if isinstance(note, str) else ""
+    if len(note) > NOTE_MAX:
+        raise AssessmentError.single("invalid", "At most 2,000 characters.", "note")
+    with transaction.atomic():
+        row = (TeacherVerification.objects.select_for_update().select_related("teacher")
+               .filter(pk=_small_id(verification_id) or 0, revoked_at__isnull=True).first())
+        if row is None:
+            raise NotFound.single("not_found", "No such request.")
+        if row.teacher_id == actor.pk:
+            raise Forbidden.single("permission_denied", "Nobody decides their own request.")
+        if row.state != TeacherVerification.State.PENDING:
+            raise Conflict.single("decided", "This request was decided already.", None)
+        row.state = TeacherVerification.State.VERIFIED if approve else TeacherVerification.State.REJECTED
+        row.decided_by, row.decided_at, row.decision_note = actor, timezone.now(), note
+        row.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+        audit.record(action=audit.Action.TEACHER_VERIFIED if approve else audit.Action.TEACHER_REJECTED,
+                     target=row, actor=actor, data={"teacher": row.teacher_id})
+    return row
 
 
 def assignment_create(*, school_class: SchoolClass, module_id, due_at) -> tuple[Assignment, bool]:
     """Assign a published module; enrols the class's students in its course."""
-    module = ModulePage.objects.live().filter(pk=module_id).first() if str(module_id).isdigit() else None
+    module = ModulePage.objects.live().filter(pk=_small_id(module_id) or 0).first()
     if module is None:
         raise AssessmentError.single("invalid", "No published module with that id.", "module")
     course = CoursePage.objects.ancestor_of(module).first()
@@ -128,7 +306,7 @@ def assignment_create(*, school_class: SchoolClass, module_id, due_at) -> tuple[
 
 
 def access_assignment(*, school_class: SchoolClass, assignment_id) -> Assignment:
-    assignment = school_class.assignments.filter(pk=assignment_id).first() if str(assignment_id).isdigit() else None
+    assignment = school_class.assignments.filter(pk=_small_id(assignment_id) or 0).first()
     if assignment is None:
         raise NotFound.single("not_found", "No such assignment.")
     return assignment

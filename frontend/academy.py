@@ -1,13 +1,20 @@
-"""Pages for academy staff: a way into the CMS and their exercises, each scenario drawn as a diagram."""
-from django.shortcuts import render
+"""Pages for academy staff: a way into the CMS and their exercises, each scenario drawn as a diagram;
+teachers' verification requests to decide."""
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from assessments.diagram import edges_of, render_svg
-from courses import dashboards
+from courses import dashboards, services
+from courses.errors import AssessmentError, NotFound
 
 from . import labels
-from .access import staff_required
+from .access import error_text, staff_required
+from .forms import DecisionForm
 
 
 @staff_required
@@ -30,3 +37,32 @@ def academy_home(request):
             item["questions"] = len(document["questions"])
         rows.append(item)
     return render(request, "frontend/academy.html", {"section": "academy", "rows": rows})
+
+
+@staff_required
+def verifications(request):
+    """Pending teacher verification requests: the same read as GET /api/v1/teacher-verifications/."""
+    rows = [dashboards.verification_json(v) for v in dashboards.verification_requests(user=request.user)[:200]]
+    return render(request, "frontend/verifications.html", {"section": "academy", "requests": rows,
+                                                          "form": DecisionForm()})
+
+
+@require_POST
+@staff_required
+def decide(request, verification_id, decision):
+    if decision not in ("approve", "reject"):
+        raise Http404
+    form = DecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        row = services.verification_decide(actor=request.user, verification_id=verification_id,
+                                           approve=decision == "approve", note=note)
+    except NotFound:
+        raise Http404 from None
+    except AssessmentError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, (_("%(teacher)s is verified.") if decision == "approve"
+                                   else _("The request of %(teacher)s was rejected.")) %
+                         {"teacher": row.teacher.display_name})
+    return redirect("frontend:verifications")

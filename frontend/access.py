@@ -6,25 +6,26 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
+from accounts.roles import is_academy_staff, is_student, is_teacher
 
 # Service error codes shown in the interface language; others show the service's own sentence.
 ERROR_MESSAGES = {
     "invalid_join_code": gettext_lazy("No open class has that join code. Check it with your teacher."),
     "not_enrolled": gettext_lazy("Enrol in the course first."),
-    "unknown_student": gettext_lazy("No student has that username or email."),
+    "verification_required": gettext_lazy("Only verified teachers change grades. Ask to be verified first."),
+    "already_verified": gettext_lazy("You are verified already."),
+    "already_pending": gettext_lazy("Your request is waiting for a decision."),
+    "not_latest": gettext_lazy("Reverse the later reviews first."),
     "attempt_limit": gettext_lazy("You have no attempts left for this exercise."),
     "not_in_progress": gettext_lazy("This attempt is already finished."),
     "not_graded": gettext_lazy("Only graded attempts can be reviewed."),
 }
 
 
-def is_teacher(user) -> bool:
-    return user.is_authenticated and (user.role in (Role.TEACHER, Role.ADMIN) or user.is_superuser)
-
-
-def is_staff_member(user) -> bool:
-    return user.is_authenticated and (user.role in (Role.ACADEMY_STAFF, Role.ADMIN) or user.is_superuser)
+# The one definition of each role is accounts.roles; these names are the site's.
+is_staff_member = is_academy_staff
+__all__ = ["is_staff_member", "is_student", "is_teacher", "teacher_required", "staff_required",
+           "student_required", "error_text"]
 
 
 def teacher_required(view):
@@ -44,6 +45,17 @@ def staff_required(view):
     def wrapped(request, *args, **kwargs):
         if not is_staff_member(request.user):
             raise PermissionDenied(_("Only academy staff can open this page."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def student_required(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_student(request.user):
+            raise PermissionDenied(_("Only student accounts can open this page."))
         return view(request, *args, **kwargs)
 
     return wrapped

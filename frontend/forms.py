@@ -1,14 +1,21 @@
 import datetime
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
-from django.utils import timezone
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-from accounts.models import Role, User
+from accounts import identity, services
+from accounts.mail import mail_queue, site_url
+from accounts.models import Role, User, email_taken, username_problem
 
 
 class SignUpForm(UserCreationForm):
+    """The site's sign-up: the same rules as the API's (accounts.services.user_register makes the account)."""
+
     email = forms.EmailField(label=_("Email"))
     role = forms.ChoiceField(
         label=_("I am a"), choices=[(Role.STUDENT, _("Student")), (Role.TEACHER, _("Teacher"))], initial=Role.STUDENT
@@ -17,6 +24,43 @@ class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email", "role")
+
+    def clean_username(self):
+        username = identity.normal_username(self.cleaned_data.get("username"))
+        if problem := username_problem(username):
+            raise forms.ValidationError(problem[1], code=problem[0])
+        return username
+
+    def clean_email(self):
+        email = identity.normal_email(self.cleaned_data.get("email"))
+        if email_taken(email):
+            raise forms.ValidationError(_("An account with that email exists."), code="unique")
+        return email
+
+    def save(self, commit=True):
+        """Raises AccountError when a racing sign-up took the name or address first."""
+        return services.user_register(username=self.cleaned_data["username"], email=self.cleaned_data["email"],
+                                      password=self.cleaned_data["password1"], role=self.cleaned_data["role"],
+                                      language=translation.get_language())
+
+
+class SitePasswordResetForm(PasswordResetForm):
+    """Django's reset form, mailing through accounts.mail (a worker, on commit) with a link built from
+    the configured site address rather than the request's Host header."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        path = reverse("frontend:password-reset-confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
+        mail_queue(to=to_email, subject=gettext_noop("Reset your Parley password"),
+                   template="accounts/mail/password_reset",
+                   context={"username": context["user"].username, "url": site_url(path),
+                            "hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
+                   language=translation.get_language())
+
+
+class ResendVerificationForm(forms.Form):
+    email = forms.EmailField(label=_("Your email address"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
 
 class JoinForm(forms.Form):
@@ -30,8 +74,22 @@ class ClassForm(forms.Form):
     name = forms.CharField(label=_("Class name"), max_length=200)
 
 
-class RosterAddForm(forms.Form):
-    student = forms.CharField(label=_("Student's username or email"), max_length=254)
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Student's email address"), max_length=254)
+
+
+class VerificationForm(forms.Form):
+    school = forms.CharField(label=_("Your school or organisation"), max_length=200)
+    note = forms.CharField(label=_("Anything that helps staff check (optional)"), max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note to the teacher (optional)"), max_length=2000, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Why"), max_length=2000)
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:

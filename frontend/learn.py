@@ -22,8 +22,8 @@ from assessments.errors import AssessmentError
 from assessments.models import Attempt, Exercise
 from cms.blocks import block_json, image_json
 from cms.selectors import course_structure, lesson_course, live_lesson, published_courses
-from courses import dashboards, progress, services
-from courses.access import may_attempt, may_read_attempt
+from courses import dashboards, progress, reviews, services
+from courses.access import may_attempt, may_read_attempt, may_see_staff_details
 from courses.errors import Forbidden, NotFound
 
 from . import labels
@@ -35,10 +35,11 @@ from .views import TOO_MANY, too_many
 
 
 def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    text = str(value)
+    # Beyond 64 bits an id names nothing (and PostgreSQL refuses to compare it).
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        raise Http404
+    return int(text)
 
 
 def _cover(course):
@@ -272,7 +273,9 @@ def attempt_detail(request, attempt_id):
         return redirect("frontend:exercise", exercise_id=attempt.exercise_id)
     context = {"section": "progress" if own else "", "attempt": attempt, "own": own,
                "lesson_id": dashboards.exercise_lesson(exercise=attempt.exercise),
-               "api_url": reverse("api:attempt", args=[attempt.pk])}
+               "api_url": reverse("api:attempt", args=[attempt.pk]),
+               "reviews": reviews.attempt_reviews(attempt=attempt),
+               "may_reverse": may_see_staff_details(user=request.user, attempt=attempt)}
     if attempt.status != Attempt.Status.GRADED:
         context["strings"] = _player_strings()
         return render(request, "frontend/attempt_waiting.html", context)
@@ -290,6 +293,25 @@ def attempt_detail(request, attempt_id):
         threshold_label=_("Pass mark"),
     )
     return render(request, "frontend/scenario_result.html", context)
+
+
+@require_POST
+@login_required
+def reverse_override(request, attempt_id, grading_id):
+    """Academy staff undo an override from the result page: the same service as the API's reverse."""
+    attempt = Attempt.objects.select_related("version", "exercise").filter(pk=_int(attempt_id)).first()
+    if attempt is None or not may_read_attempt(user=request.user, attempt=attempt):
+        raise Http404
+    reason = (request.POST.get("reason") or "").strip()[:2000]
+    try:
+        reviews.review_reverse(actor=request.user, attempt=attempt, grading_id=grading_id, reason=reason)
+    except NotFound:
+        raise Http404 from None
+    except AssessmentError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("The override was reversed."))
+    return redirect(reverse("frontend:attempt", args=[attempt.pk]) + "#reviews")
 
 
 # --- progress, competencies, classes -----------------------------------------------------------

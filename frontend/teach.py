@@ -11,13 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments import services as assessment_services
 from assessments.errors import AssessmentError
-from courses import dashboards, progress, services
+from courses import access, dashboards, progress, reviews, services
 from courses.errors import NotFound
 
 from .access import error_text, teacher_required
-from .forms import AssignForm, ClassForm, ExtensionForm, RosterAddForm, end_of_day
+from .forms import AssignForm, ClassForm, ExtensionForm, InviteForm, VerificationForm, end_of_day
 
 
 def _class(request, class_id):
@@ -56,7 +55,8 @@ def _class_context(request, school_class, **forms):
         "section": "teach", "tab": "overview", "school_class": school_class, "roster": roster,
         "assignments": assignments,
         "assign_form": forms.get("assign") or AssignForm(module_groups=groups),
-        "roster_form": forms.get("roster") or RosterAddForm(),
+        "invite_form": forms.get("invite") or InviteForm(),
+        "invitations": dashboards.class_invitations(school_class=school_class),
     }
 
 
@@ -77,19 +77,33 @@ def class_rotate(request, class_id):
 
 @require_POST
 @teacher_required
-def roster_add(request, class_id):
+def invite(request, class_id):
+    """Invite by email: the same service and the same answer as POST /api/v1/classes/{id}/invitations/."""
     school_class = _class(request, class_id)
-    form = RosterAddForm(request.POST)
+    form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            student = services.roster_add(school_class=school_class, username_or_email=form.cleaned_data["student"])
+            services.invitation_send(actor=request.user, school_class=school_class, email=form.cleaned_data["email"])
         except AssessmentError as exc:
-            form.add_error("student", error_text(exc))
+            form.add_error("email", error_text(exc))
         else:
-            messages.success(request, _("%(name)s is now in the class.") % {"name": student.username})
-            return _to_class(school_class, "roster")
-    return render(request, "frontend/class_overview.html", _class_context(request, school_class, roster=form),
+            messages.success(request, _("If the address is right, its owner has been invited. They join the class "
+                                        "when they accept."))
+            return _to_class(school_class, "invitations")
+    return render(request, "frontend/class_overview.html", _class_context(request, school_class, invite=form),
                   status=400)
+
+
+@require_POST
+@teacher_required
+def invitation_withdraw(request, class_id, invitation_id):
+    school_class = _class(request, class_id)
+    try:
+        services.invitation_withdraw(actor=request.user, school_class=school_class, invitation_id=invitation_id)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("The invitation was withdrawn."))
+    return _to_class(school_class, "invitations")
 
 
 @require_POST
@@ -97,7 +111,7 @@ def roster_add(request, class_id):
 def roster_remove(request, class_id, student_id):
     school_class = _class(request, class_id)
     try:
-        services.roster_remove(school_class=school_class, student_id=student_id)
+        services.roster_remove(school_class=school_class, student_id=student_id, actor=request.user)
     except NotFound:
         raise Http404 from None
     messages.success(request, _("The student was removed from the class."))
@@ -199,8 +213,10 @@ def override(request, class_id, attempt_id):
         messages.error(request, _("Give a reason for the override."))
         return redirect(target)
     try:
-        assessment_services.attempt_override(attempt=attempt, actor=request.user,
-                                             overrides={node: {"met": met, "avoided": avoided}}, reason=reason)
+        reviews.review_override(actor=request.user, attempt=attempt, node=node, met=met, avoided=avoided,
+                                reason=reason)
+    except NotFound:
+        raise Http404 from None
     except AssessmentError as exc:
         messages.error(request, error_text(exc))
     else:
@@ -208,3 +224,21 @@ def override(request, class_id, attempt_id):
         messages.success(request, _("Override saved. %(student)s's score is now %(score)s.") %
                          {"student": attempt.learner.display_name, "score": attempt.score})
     return redirect(target)
+
+
+@teacher_required
+def verification(request):
+    """A teacher's verification: its state, and the request form while there is nothing pending."""
+    form = VerificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.verification_request(teacher=request.user, school=form.cleaned_data["school"],
+                                          note=form.cleaned_data["note"])
+        except AssessmentError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, _("Your request was sent. Academy staff will decide on it."))
+            return redirect("frontend:verification")
+    return render(request, "frontend/verification.html", {
+        "section": "teach", "state": access.verification_state(request.user), "form": form,
+    }, status=400 if form.errors else 200)

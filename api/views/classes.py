@@ -13,14 +13,23 @@ from rest_framework.views import APIView
 
 from accounts.privacy import display_name
 from assessments.models import Attempt
-from courses import progress, services
+from courses import access, dashboards, progress, services
 from courses.models import SchoolClass
 
 from .. import serializers as s
-from ..permissions import IsTeacher
+from ..permissions import IsStudent, IsTeacher
 from ..schema import error_responses
-from ..throttles import JoinAccountThrottle, JoinAddressThrottle
+from ..throttles import JoinAccountThrottle, JoinAddressThrottle, RateFromSettings
 from .base import validated
+
+
+class InvitationThrottle(RateFromSettings):
+    """Invitations a teacher sends, at the rate of join tries: each one mails a stranger."""
+
+    scope = "join"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": "invite-account", "ident": request.user.pk}
 
 
 def class_json(school_class, students=None) -> dict:
@@ -69,8 +78,7 @@ class ClassDetailView(APIView):
         school_class = services.access_class(user=request.user, class_id=class_id)
         data = validated(s.ClassUpdateIn, request.data)
         if "name" in data:
-            school_class.name = data["name"]
-            school_class.save(update_fields=["name"])
+            services.class_rename(school_class=school_class, name=data["name"])
         if "archived" in data:
             services.class_archive(school_class=school_class, archived=data["archived"])
         return Response(class_json(school_class))
@@ -102,24 +110,17 @@ class RosterView(GenericAPIView):
     queryset = SchoolClass.objects.none()  # for the schema generator; reads go through selectors
     permission_classes = [IsTeacher]
 
-    @extend_schema(responses={200: s.UserOut(many=True)}, tags=["classes"])
+    @extend_schema(responses={200: s.RosterMemberOut(many=True)}, tags=["classes"],
+                   description="The class's members by display name. Nobody is added by the teacher: "
+                               "learners join by code or accept an invitation.")
     def get(self, request, class_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
-        qs = school_class.memberships.select_related("student").order_by("student__username")
+        qs = school_class.memberships.select_related("student").order_by("student__username", "student_id")
         page = self.paginate_queryset(qs)
         return self.get_paginated_response([
-            {"id": m.student_id, "username": display_name(m.student.username), "email": m.student.email,
-             "role": m.student.role}
+            {"id": m.student_id, "username": display_name(m.student.username), "joined_at": m.joined_at}
             for m in page
         ])
-
-    @extend_schema(request=s.RosterIn, responses={201: s.UserOut}, tags=["classes"])
-    def post(self, request, class_id):
-        school_class = services.access_class(user=request.user, class_id=class_id)
-        data = validated(s.RosterIn, request.data)
-        student = services.roster_add(school_class=school_class, username_or_email=data["student"])
-        return Response({"id": student.pk, "username": student.username, "email": student.email,
-                         "role": student.role}, status=status.HTTP_201_CREATED)
 
 
 class RosterMemberView(APIView):
@@ -128,7 +129,7 @@ class RosterMemberView(APIView):
     @extend_schema(responses={204: None}, tags=["classes"])
     def delete(self, request, class_id, student_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
-        services.roster_remove(school_class=school_class, student_id=student_id)
+        services.roster_remove(school_class=school_class, student_id=student_id, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -245,8 +246,7 @@ class ClassRepliesView(GenericAPIView):
     def get(self, request, class_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
         qs = (
-            Attempt.objects.filter(learner__class_memberships__school_class=school_class,
-                                   status=Attempt.Status.GRADED, exercise__kind="scenario")
+            access.class_attempts(school_class).filter(status=Attempt.Status.GRADED, exercise__kind="scenario")
             .select_related("learner", "exercise", "version")
             .order_by("-graded_at", "-id")
         )
@@ -262,3 +262,91 @@ class ClassRepliesView(GenericAPIView):
                                  "met": graded.get("met", []), "missed": graded.get("missed", []),
                                  "avoided": graded.get("avoided", []), "score": attempt.score})
         return self.get_paginated_response(rows)
+
+
+# --- invitations ---------------------------------------------------------------------------
+
+
+class ClassInvitationsView(APIView):
+    permission_classes = [IsTeacher]
+
+    def get_throttles(self):
+        return [InvitationThrottle()] if self.request.method == "POST" else super().get_throttles()
+
+    @extend_schema(responses={200: s.SentInvitationOut(many=True)}, tags=["classes"],
+                   description="The invitations of this class that wait for an answer.")
+    def get(self, request, class_id):
+        school_class = services.access_class(user=request.user, class_id=class_id)
+        return Response({"results": dashboards.class_invitations(school_class=school_class)})
+
+    @extend_schema(request=s.InvitationIn, responses={202: s.AcceptedOut, **error_responses(409)}, tags=["classes"],
+                   description="Invite an address to the class. The answer is the same whether or not the "
+                               "address has an account; the address gets a mail, and the invitation waits on "
+                               "its owner's \"My classes\" (now, or once they sign up with it).")
+    def post(self, request, class_id):
+        school_class = services.access_class(user=request.user, class_id=class_id)
+        data = validated(s.InvitationIn, request.data)
+        services.invitation_send(actor=request.user, school_class=school_class, email=data["email"])
+        return Response({"detail": "If the address is right, its owner has been invited."},
+                        status=status.HTTP_202_ACCEPTED)
+
+
+class ClassInvitationView(APIView):
+    permission_classes = [IsTeacher]
+
+    @extend_schema(responses={204: None}, tags=["classes"], description="Withdraw an unanswered invitation.")
+    def delete(self, request, class_id, invitation_id):
+        school_class = services.access_class(user=request.user, class_id=class_id)
+        services.invitation_withdraw(actor=request.user, school_class=school_class, invitation_id=invitation_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyInvitationsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: s.MyInvitationOut(many=True)}, tags=["classes"],
+                   description="Invitations to my email address that wait for my answer.")
+    def get(self, request):
+        return Response({"results": dashboards.my_invitations(learner=request.user)})
+
+
+class InvitationAcceptView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: s.JoinOut, 201: s.JoinOut, **error_responses(403, 404)},
+                   tags=["classes"], description="Join the class. Repeating it is harmless.")
+    def post(self, request, invitation_id):
+        school_class, created = services.invitation_accept(user=request.user, invitation_id=invitation_id)
+        body = {"id": school_class.pk, "name": school_class.name, "joined": True}
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class InvitationDeclineView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None, **error_responses(404, 409)}, tags=["classes"])
+    def post(self, request, invitation_id):
+        services.invitation_decline(user=request.user, invitation_id=invitation_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- my classes ----------------------------------------------------------------------------
+
+
+class MyClassesView(APIView):
+    permission_classes = [IsStudent]
+
+    @extend_schema(responses={200: s.MyClassOut(many=True)}, tags=["classes"],
+                   description="The classes I am in, and what each teacher can see of my records.")
+    def get(self, request):
+        return Response({"results": dashboards.my_classes(learner=request.user)})
+
+
+class MyClassView(APIView):
+    permission_classes = [IsStudent]
+
+    @extend_schema(responses={204: None, **error_responses(404)}, tags=["classes"],
+                   description="Leave the class: its teacher no longer sees my records.")
+    def delete(self, request, class_id):
+        services.class_leave(student=request.user, class_id=class_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

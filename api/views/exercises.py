@@ -10,7 +10,8 @@ from accounts.models import Academy
 from accounts.selectors import academy_ids_of
 from assessments import selectors, services
 from assessments.models import Attempt, Exercise, RegradeBatch
-from courses.access import may_attempt, may_read_attempt
+from courses import reviews
+from courses.access import may_attempt, may_read_attempt, may_see_staff_details
 
 from .. import serializers as s
 from ..permissions import IsAcademyStaff, IsTeacher
@@ -140,8 +141,9 @@ class AttemptDetailView(APIView):
     def get(self, request, attempt_id):
         attempt = _attempt_for(request.user, attempt_id)
         body = selectors.attempt_view(attempt=attempt)
-        if attempt.exercise.academy_id in academy_ids_of(request.user):
-            body["last_error"] = attempt.last_error  # visible to staff only
+        body["reviews"] = reviews.attempt_reviews(attempt=attempt)
+        if may_see_staff_details(user=request.user, attempt=attempt):
+            body["last_error"] = attempt.last_error
             body["failures"] = attempt.failures
         return Response(body)
 
@@ -163,17 +165,36 @@ class AttemptStepView(APIView):
 class AttemptOverrideView(APIView):
     permission_classes = [IsTeacher | IsAcademyStaff]
 
-    @extend_schema(request=s.OverrideIn, responses={200: s.AttemptOut, **error_responses(409)}, tags=["review"])
+    @extend_schema(request=s.OverrideIn, responses={200: s.AttemptOut, **error_responses(403, 409)},
+                   tags=["review"],
+                   description="Change the rubric criteria of one reply node, with a reason: the exercise's "
+                               "academy staff, or a verified teacher of a class the learner is in, when the "
+                               "exercise is in a module assigned to that class. The learner sees it.")
     def post(self, request, attempt_id):
         attempt = _attempt_for(request.user, attempt_id)
-        if attempt.learner_id == request.user.pk:
-            raise NotFound("No such attempt.")
         data = validated(s.OverrideIn, request.data)
-        override = {k: data[k] for k in ("met", "avoided") if k in data}
-        services.attempt_override(attempt=attempt, actor=request.user, overrides={data["node"]: override},
-                                  reason=data["reason"])
+        reviews.review_override(actor=request.user, attempt=attempt, node=data["node"], met=data.get("met"),
+                                avoided=data.get("avoided"), reason=data["reason"])
         attempt.refresh_from_db()
-        return Response(selectors.attempt_view(attempt=attempt))
+        body = selectors.attempt_view(attempt=attempt)
+        body["reviews"] = reviews.attempt_reviews(attempt=attempt)
+        return Response(body)
+
+
+class OverrideReverseView(APIView):
+    permission_classes = [IsAcademyStaff]
+
+    @extend_schema(request=s.ReverseIn, responses={200: s.AttemptOut, **error_responses(403, 404, 409)},
+                   tags=["review"],
+                   description="Undo the latest override of an attempt at your academy's exercise, with a reason.")
+    def post(self, request, attempt_id, grading_id):
+        attempt = _attempt_for(request.user, attempt_id)
+        data = validated(s.ReverseIn, request.data)
+        reviews.review_reverse(actor=request.user, attempt=attempt, grading_id=grading_id, reason=data["reason"])
+        attempt.refresh_from_db()
+        body = selectors.attempt_view(attempt=attempt)
+        body["reviews"] = reviews.attempt_reviews(attempt=attempt)
+        return Response(body)
 
 
 class AttemptHistoryView(APIView):

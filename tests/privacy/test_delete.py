@@ -10,7 +10,7 @@ from accounts.privacy import FORMER_PREFIX, REDACTED_WORD
 from assessments.models import Attempt, Grading
 from assessments.services import attempt_override, attempt_start, regrade_attempts, regrade_start
 from courses import progress
-from courses.models import ClassMembership, Enrolment, Extension, LessonCompletion
+from courses.models import ClassInvitation, ClassMembership, Enrolment, Extension, LessonCompletion
 
 from ..conftest import as_user, error_codes
 from ..factories import make_staff, make_user
@@ -186,14 +186,13 @@ def test_sign_in_fails_afterwards_and_the_username_is_free_again(learner, api):
     assert again.status_code == 201 and again.json()["id"] != learner.pk
 
 
-def test_a_former_learner_cannot_be_added_to_a_class(learner, teacher, klass):
-    delete_account(learner)
-    placeholder = User.objects.get(pk=learner.pk).username
+def test_a_former_learners_invitations_are_forgotten(learner, teacher, klass):
+    address = learner.email
     other = as_user(teacher).post("/api/v1/classes/", {"name": "10A"}, format="json").json()
-    response = as_user(teacher).post(f"/api/v1/classes/{other['id']}/students/", {"student": placeholder},
-                                     format="json")
-    assert response.status_code == 400
-    assert error_codes(response) == ["unknown_student"]
+    assert as_user(teacher).post(f"/api/v1/classes/{other['id']}/invitations/", {"email": address},
+                                 format="json").status_code == 202
+    delete_account(learner)
+    assert not ClassInvitation.objects.filter(email=address.casefold()).exists()
 
 
 def test_a_teachers_classes_are_archived_when_they_leave(learner, teacher, klass):

@@ -1,0 +1,55 @@
+"""Reviews of graded attempts: a teacher's or staff member's override of reply criteria, and its
+reversal by academy staff. Who may is decided in courses/access.py; the recomputation is
+assessments.services'. The API and the site both call these, never the mechanics directly."""
+from accounts.privacy import display_name
+from assessments import services as assessment_services
+from assessments.models import Attempt, Grading
+
+from . import access
+from .errors import Forbidden, NotFound
+
+
+def review_override(*, actor, attempt: Attempt, node: str, met=None, avoided=None, reason: str) -> Attempt:
+    """Change the reply criteria of one reply node of a graded attempt, with a reason. Only the reply
+    criteria can change: the engine refuses a node that is not a reply on the attempt's path."""
+    if not access.may_read_attempt(user=actor, attempt=attempt):
+        raise NotFound.single("not_found", "No such attempt.")
+    if not access.may_override_attempt(user=actor, attempt=attempt):
+        if attempt.learner_id == actor.pk:
+            raise NotFound.single("not_found", "No such attempt.")
+        raise Forbidden.single("verification_required",
+                               "Only verified teachers change grades. Ask to be verified on your teaching page.")
+    change = {key: value for key, value in (("met", met), ("avoided", avoided)) if value is not None}
+    return assessment_services.attempt_override(attempt=attempt, actor=actor, overrides={node: change},
+                                                reason=reason)
+
+
+def review_reverse(*, actor, attempt: Attempt, grading_id, reason: str) -> Grading:
+    """Academy staff undo the latest override of an attempt at their academy's exercise."""
+    grading = (Grading.objects.select_related("attempt__exercise")
+               .filter(pk=_id(grading_id), attempt=attempt, kind=Grading.Kind.OVERRIDE).first())
+    if grading is None or not access.may_read_attempt(user=actor, attempt=attempt):
+        raise NotFound.single("not_found", "No such override.")
+    if not access.may_reverse_override(user=actor, grading=grading):
+        raise Forbidden.single("permission_denied", "Only the exercise's academy staff reverse overrides.")
+    return assessment_services.attempt_override_reverse(attempt=attempt, grading_id=grading.pk, actor=actor,
+                                                        reason=reason)
+
+
+def _id(value) -> int:
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0
+
+
+def attempt_reviews(*, attempt: Attempt) -> list[dict]:
+    """Every override and reversal of the attempt, oldest first: who (display name), when, why.
+    The learner sees these on their result."""
+    rows = (attempt.gradings.filter(kind__in=assessment_services.REVIEW_KINDS)
+            .select_related("actor").order_by("created_at", "id"))
+    reversed_ids = {g.reverses_id for g in rows if g.reverses_id}
+    return [{
+        "id": g.pk, "kind": g.kind, "at": g.created_at, "reason": g.reason,
+        "by": display_name(g.actor.username) if g.actor else None,
+        "overrides": g.overrides, "reverses": g.reverses_id, "reversed": g.pk in reversed_ids,
+        "overall": (g.result or {}).get("overall"),
+    } for g in rows]
