@@ -3,6 +3,8 @@ from rest_framework import serializers
 
 from accounts.models import AuditEvent, Role
 
+from .views.base import MAX_ID
+
 # --- the error shape (api-v1.md, "Errors") -----------------------------------------
 
 
@@ -250,6 +252,9 @@ class ExerciseOut(serializers.Serializer):
     visibility = serializers.ChoiceField(choices=["practice", "course"])
     attempt_limit = serializers.IntegerField(allow_null=True)
     attempts_left = serializers.IntegerField(allow_null=True)
+    path_refusals_left = serializers.IntegerField(
+        allow_null=True, help_text="scenarios: refused whole-path submissions left before whole paths are refused "
+                                   "(409 path_refusal_limit); null for quizzes")
     format = serializers.CharField()
     slug = serializers.CharField()
     title = serializers.CharField()
@@ -466,7 +471,7 @@ class ExportOut(serializers.Serializer):
 
 class AuditListParams(serializers.Serializer):
     action = serializers.ChoiceField(choices=[c for c, _ in AuditEvent.Action.choices], required=False)
-    academy = serializers.IntegerField(required=False, min_value=1)
+    academy = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     since = serializers.DateTimeField(required=False)
 
 
@@ -578,5 +583,4 @@ class EmailResendIn(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
 
 
-class AcceptedOut(serializers.Serializer):
-    detail = serializers.CharField()
+# AcceptedOut (202 answers) is defined above, with the invitations.

@@ -72,7 +72,14 @@ def _class_name(name) -> str:
     return name
 
 
-def class_rename(*, school_class: SchoolClass, name: str) -> SchoolClass:
+def _managed(actor, school_class: SchoolClass) -> None:
+    """Every change to a class names who makes it, and is refused like a missing id to anyone else."""
+    if not access.may_manage_class(user=actor, school_class=school_class):
+        raise NotFound.single("not_found", "No such class.")
+
+
+def class_rename(*, actor, school_class: SchoolClass, name: str) -> SchoolClass:
+    _managed(actor, school_class)
     school_class.name = _class_name(name)
     school_class.save(update_fields=["name"])
     return school_class
@@ -94,13 +101,15 @@ def _small_id(value) -> int | None:
     return int(text) or None
 
 
-def class_rotate_code(*, school_class: SchoolClass) -> SchoolClass:
+def class_rotate_code(*, actor, school_class: SchoolClass) -> SchoolClass:
+    _managed(actor, school_class)
     school_class.join_code = new_join_code()
     school_class.save(update_fields=["join_code"])
     return school_class
 
 
-def class_archive(*, school_class: SchoolClass, archived: bool = True) -> SchoolClass:
+def class_archive(*, actor, school_class: SchoolClass, archived: bool = True) -> SchoolClass:
+    _managed(actor, school_class)
     school_class.archived_at = timezone.now() if archived else None
     school_class.save(update_fields=["archived_at"])
     return school_class
@@ -147,7 +156,8 @@ def class_leave(*, student, class_id) -> None:
                      actor=student, data={"student": student.pk})
 
 
-def roster_remove(*, school_class: SchoolClass, student_id: int, actor=None) -> None:
+def roster_remove(*, actor, school_class: SchoolClass, student_id: int) -> None:
+    _managed(actor, school_class)
     with transaction.atomic():
         deleted, _ = ClassMembership.objects.filter(school_class=school_class, student_id=student_id).delete()
         if not deleted:
@@ -173,8 +183,7 @@ def invitation_send(*, actor, school_class: SchoolClass, email: str) -> None:
     """Invite the owner of an address to the class. The caller learns nothing about the address:
     whether an account has it, or is in the class already, the answer is the same, and the mail
     goes to the address itself. Inviting again re-sends a pending invitation."""
-    if not access.may_manage_class(user=actor, school_class=school_class):
-        raise NotFound.single("not_found", "No such class.")
+    _managed(actor, school_class)
     if school_class.archived_at is not None:
         raise Conflict.single("archived", "Reopen the class before inviting anyone.", None)
     address = _normalised_email(email)
@@ -230,6 +239,7 @@ def invitation_decline(*, user, invitation_id) -> None:
 
 
 def invitation_withdraw(*, actor, school_class: SchoolClass, invitation_id) -> None:
+    _managed(actor, school_class)
     with transaction.atomic():
         invitation = school_class.invitations.filter(pk=_small_id(invitation_id) or 0, accepted_at__isnull=True).first()
         if invitation is None:
@@ -290,8 +300,9 @@ def verification_decide(*, actor, verification_id, approve: bool, note: str = ""
     return row
 
 
-def assignment_create(*, school_class: SchoolClass, module_id, due_at) -> tuple[Assignment, bool]:
+def assignment_create(*, actor, school_class: SchoolClass, module_id, due_at) -> tuple[Assignment, bool]:
     """Assign a published module; enrols the class's students in its course."""
+    _managed(actor, school_class)
     module = ModulePage.objects.live().filter(pk=_small_id(module_id) or 0).first()
     if module is None:
         raise AssessmentError.single("invalid", "No published module with that id.", "module")
@@ -312,17 +323,20 @@ def access_assignment(*, school_class: SchoolClass, assignment_id) -> Assignment
     return assignment
 
 
-def assignment_update(*, assignment: Assignment, due_at) -> Assignment:
+def assignment_update(*, actor, assignment: Assignment, due_at) -> Assignment:
+    _managed(actor, assignment.school_class)
     assignment.due_at = due_at
     assignment.save(update_fields=["due_at"])
     return assignment
 
 
-def assignment_delete(*, assignment: Assignment) -> None:
+def assignment_delete(*, actor, assignment: Assignment) -> None:
+    _managed(actor, assignment.school_class)
     assignment.delete()
 
 
-def extension_set(*, assignment: Assignment, student_id: int, due_at) -> Extension:
+def extension_set(*, actor, assignment: Assignment, student_id: int, due_at) -> Extension:
+    _managed(actor, assignment.school_class)
     if not assignment.school_class.memberships.filter(student_id=student_id).exists():
         raise NotFound.single("not_found", "That student is not in this class.", "student")
     if due_at <= assignment.due_at:

@@ -69,7 +69,7 @@ def class_detail(request, class_id):
 @require_POST
 @teacher_required
 def class_rotate(request, class_id):
-    school_class = services.class_rotate_code(school_class=_class(request, class_id))
+    school_class = services.class_rotate_code(actor=request.user, school_class=_class(request, class_id))
     messages.success(request, _("New join code: %(code)s. The old code no longer works.") %
                      {"code": school_class.join_code})
     return _to_class(school_class, "join-code")
@@ -125,7 +125,8 @@ def assign(request, class_id):
     form = AssignForm(request.POST, module_groups=dashboards.assignable_modules())
     if form.is_valid():
         try:
-            _row, created = services.assignment_create(school_class=school_class, module_id=form.cleaned_data["module"],
+            _row, created = services.assignment_create(
+                actor=request.user, school_class=school_class, module_id=form.cleaned_data["module"],
                                                     due_at=end_of_day(form.cleaned_data["due"]))
         except AssessmentError as exc:
             form.add_error("module", error_text(exc))
@@ -148,7 +149,7 @@ def extend(request, class_id, assignment_id):
     form = ExtensionForm(request.POST, students=roster, prefix=f"ext{assignment.pk}")
     if form.is_valid():
         try:
-            services.extension_set(assignment=assignment, student_id=form.cleaned_data["student"],
+            services.extension_set(actor=request.user, assignment=assignment, student_id=form.cleaned_data["student"],
                                    due_at=end_of_day(form.cleaned_data["due"]))
         except AssessmentError as exc:
             form.add_error("due", _("An extension must be later than the due date.")

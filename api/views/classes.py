@@ -78,9 +78,9 @@ class ClassDetailView(APIView):
         school_class = services.access_class(user=request.user, class_id=class_id)
         data = validated(s.ClassUpdateIn, request.data)
         if "name" in data:
-            services.class_rename(school_class=school_class, name=data["name"])
+            services.class_rename(actor=request.user, school_class=school_class, name=data["name"])
         if "archived" in data:
-            services.class_archive(school_class=school_class, archived=data["archived"])
+            services.class_archive(actor=request.user, school_class=school_class, archived=data["archived"])
         return Response(class_json(school_class))
 
 
@@ -90,7 +90,7 @@ class RotateCodeView(APIView):
     @extend_schema(request=None, responses={200: s.ClassOut}, tags=["classes"])
     def post(self, request, class_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
-        return Response(class_json(services.class_rotate_code(school_class=school_class)))
+        return Response(class_json(services.class_rotate_code(actor=request.user, school_class=school_class)))
 
 
 class JoinView(APIView):
@@ -146,7 +146,7 @@ class AssignmentListView(APIView):
         school_class = services.access_class(user=request.user, class_id=class_id)
         data = validated(s.AssignmentIn, request.data)
         assignment, created = services.assignment_create(
-            school_class=school_class, module_id=data["module"], due_at=data["due_at"]
+            actor=request.user, school_class=school_class, module_id=data["module"], due_at=data["due_at"]
         )
         return Response(assignment_json(assignment), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -159,13 +159,14 @@ class AssignmentDetailView(APIView):
         school_class = services.access_class(user=request.user, class_id=class_id)
         assignment = services.access_assignment(school_class=school_class, assignment_id=assignment_id)
         data = validated(s.AssignmentUpdateIn, request.data)
-        return Response(assignment_json(services.assignment_update(assignment=assignment, due_at=data["due_at"])))
+        updated = services.assignment_update(actor=request.user, assignment=assignment, due_at=data["due_at"])
+        return Response(assignment_json(updated))
 
     @extend_schema(responses={204: None}, tags=["classes"])
     def delete(self, request, class_id, assignment_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
-        services.assignment_delete(
-            assignment=services.access_assignment(school_class=school_class, assignment_id=assignment_id))
+        assignment = services.access_assignment(school_class=school_class, assignment_id=assignment_id)
+        services.assignment_delete(actor=request.user, assignment=assignment)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -177,7 +178,8 @@ class ExtensionView(APIView):
         school_class = services.access_class(user=request.user, class_id=class_id)
         assignment = services.access_assignment(school_class=school_class, assignment_id=assignment_id)
         data = validated(s.ExtensionIn, request.data)
-        ext = services.extension_set(assignment=assignment, student_id=data["student"], due_at=data["due_at"])
+        ext = services.extension_set(actor=request.user, assignment=assignment, student_id=data["student"],
+                                     due_at=data["due_at"])
         return Response({"assignment": assignment.pk, "student": ext.student_id, "due_at": ext.due_at})
 
 

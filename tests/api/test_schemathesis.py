@@ -105,7 +105,7 @@ def learner(db):
     teacher = make_user(Role.TEACHER)
     school_class = class_create(teacher=teacher, name="Year 10")
     class_join(student=learner, join_code=school_class.join_code)
-    assignment, _ = assignment_create(school_class=school_class, module_id=course_modules(course)[0].pk,
+    assignment, _ = assignment_create(actor=teacher, school_class=school_class, module_id=course_modules(course)[0].pk,
                                       due_at=later())
     make_staff(academy)
     learner.known_ids = {

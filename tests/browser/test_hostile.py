@@ -84,8 +84,9 @@ def hostile(live_server, demo):
     course_services.class_join(student=student, join_code=klass.join_code)
     course_services.enrol(learner=student, course=course)
     module = course_modules(course)[0]
-    assignment, _ = course_services.assignment_create(school_class=klass, module_id=module.pk, due_at=later())
-    course_services.extension_set(assignment=assignment, student_id=student.pk, due_at=later(14))
+    assignment, _ = course_services.assignment_create(actor=klass.teacher, school_class=klass, module_id=module.pk,
+                                                      due_at=later())
+    course_services.extension_set(actor=klass.teacher, assignment=assignment, student_id=student.pk, due_at=later(14))
     reply = f"Your farmers need water for irrigation before the harvest. {TEXT} {'W' * 300}"
     steps = [PASSING_PATH[0], {"node": "reply1", "reply": reply}, PASSING_PATH[2]]
     attempt, _ = attempt_submit(exercise=exercise, learner=student, answers={"steps": steps})

@@ -36,8 +36,10 @@ def make_school() -> School:
     academy = make_academy()
     course = make_course(academy, modules=1, lessons=2)
     class_course = make_course(academy, modules=1, lessons=1)
-    school_class = class_create(teacher=make_user(Role.TEACHER), name="Delegates")
-    assignment_create(school_class=school_class, module_id=course_modules(class_course)[0].pk, due_at=later())
+    teacher = make_user(Role.TEACHER)
+    school_class = class_create(teacher=teacher, name="Delegates")
+    assignment_create(actor=teacher, school_class=school_class, module_id=course_modules(class_course)[0].pk,
+                      due_at=later())
     exercise = import_exercise(academy, visibility="practice")
     return School(course, course_lessons(course), class_course, school_class, exercise)
 

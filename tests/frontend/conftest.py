@@ -25,8 +25,11 @@ def klass(teacher):
 
 @pytest.fixture
 def graded_attempt(course, exercise, klass, student, django_capture_on_commit_callbacks):
-    """The student, in the teacher's class and the course, with a graded scenario attempt."""
+    """The student, in the teacher's class, which was assigned the exercise's module, with a graded
+    scenario attempt."""
     course_services.class_join(student=student, join_code=klass.join_code)
+    course_services.assignment_create(actor=klass.teacher, school_class=klass,
+                                      module_id=course_modules(course)[1].pk, due_at=later(7))
     course_services.enrol(learner=student, course=course)
     with django_capture_on_commit_callbacks(execute=True):
         attempt, _ = attempt_submit(exercise=exercise, learner=student, answers={"steps": PASSING_PATH})

@@ -11,7 +11,17 @@ from courses import services as course_services
 from courses.models import ClassMembership, Enrolment, LessonCompletion, SchoolClass
 
 from ..conftest import signed_in
-from ..factories import QUIZ, course_lessons, course_modules, import_exercise, make_course, make_user, publish
+from ..factories import (
+    QUIZ,
+    course_lessons,
+    course_modules,
+    import_exercise,
+    later,
+    make_course,
+    make_user,
+    publish,
+    verify_teacher,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +110,8 @@ def test_hostile_reply_renders_escaped_for_the_teacher_and_the_learner(course, e
     from assessments.services import attempt_submit
 
     course_services.class_join(student=student, join_code=klass.join_code)
-    course_services.enrol(learner=student, course=course)
+    course_services.assignment_create(actor=teacher, school_class=klass, module_id=course_modules(course)[1].pk,
+                                      due_at=later(7))
     reply = f"Your farmers need water for irrigation {HOSTILE}"
     steps = [{"node": "open", "choice": "ask"}, {"node": "reply1", "reply": reply}, {"node": "end_good"}]
     with django_capture_on_commit_callbacks(execute=True):
@@ -112,8 +123,8 @@ def test_hostile_reply_renders_escaped_for_the_teacher_and_the_learner(course, e
 
 
 def test_join_by_code_enrols_in_assigned_courses(course, klass, student):
-    course_services.assignment_create(school_class=klass, module_id=course_modules(course)[0].pk,
-                                      due_at=course_services.timezone.now())
+    course_services.assignment_create(actor=klass.teacher, school_class=klass,
+                                      module_id=course_modules(course)[0].pk, due_at=course_services.timezone.now())
     client = signed_in(student)
     response = client.post("/classes/join/", {"join_code": klass.join_code.lower()}, follow=True)
     assert "You joined the class" in response.content.decode()
@@ -134,10 +145,12 @@ def test_teacher_creates_a_class_rotates_the_code_and_manages_the_roster(teacher
     client.post(f"/teach/classes/{klass.pk}/rotate-code/")
     klass.refresh_from_db()
     assert klass.join_code != old
-    client.post(f"/teach/classes/{klass.pk}/students/", {"student": student.email})
-    assert klass.memberships.filter(student=student).exists()
-    unknown = client.post(f"/teach/classes/{klass.pk}/students/", {"student": "nobody"})
-    assert unknown.status_code == 400 and "No student has that username or email" in unknown.content.decode()
+    invited = client.post(f"/teach/classes/{klass.pk}/invitations/", {"email": student.email}, follow=True)
+    assert "If the address is right" in invited.content.decode()
+    assert not klass.memberships.exists() and klass.invitations.filter(email=student.email).exists()
+    course_services.class_join(student=student, join_code=klass.join_code)
+    page = client.get(f"/teach/classes/{klass.pk}/").content.decode()
+    assert student.username in page and student.email not in page.split('id="roster"')[1]
     client.post(f"/teach/classes/{klass.pk}/students/{student.pk}/remove/")
     assert not klass.memberships.exists()
 
@@ -164,7 +177,16 @@ def test_assign_extend_and_see_the_heatmap_with_overdue_as_text(course, klass, s
     assert client.get(f"/teach/classes/{klass.pk}/progress/?days=abc").status_code == 200
 
 
-def test_teacher_overrides_a_reply_with_a_reason(graded_attempt, klass, teacher):
+def test_an_unverified_teacher_is_told_to_ask_for_verification(graded_attempt, klass, teacher):
+    url = f"/teach/classes/{klass.pk}/replies/{graded_attempt.pk}/override/"
+    response = signed_in(teacher).post(url, {"node": "reply1", "reason": "Too generous", "avoided": ["blame"]},
+                                       follow=True)
+    assert "Only verified teachers change grades" in response.content.decode()
+    assert graded_attempt.gradings.count() == 1
+
+
+def test_teacher_overrides_a_reply_with_a_reason(graded_attempt, klass, teacher, staff):
+    verify_teacher(teacher, by=staff)
     client = signed_in(teacher)
     page = client.get(f"/teach/classes/{klass.pk}/replies/").content.decode()
     assert "Names their interest" in page

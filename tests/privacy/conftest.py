@@ -46,7 +46,7 @@ def course(academy, scenario, quiz):
 @pytest.fixture
 def klass(teacher, course):
     school_class = course_services.class_create(teacher=teacher, name="9B")
-    course_services.assignment_create(school_class=school_class, module_id=course_modules(course)[0].pk,
+    course_services.assignment_create(actor=teacher, school_class=school_class, module_id=course_modules(course)[0].pk,
                                       due_at=later(7))
     return school_class
 
@@ -73,7 +73,8 @@ def build_learner(*, course, scenario, quiz, klass, capture, attempts=1, usernam
         submit(quiz, learner, {"answers": {"q1": ["b"], "q2": "BATNA"}}, capture)
         submit(quiz, learner, {"answers": {"q1": ["b"], "q2": PERSONAL_QUIZ_TEXT}}, capture)
     assignment = klass.assignments.get()
-    course_services.extension_set(assignment=assignment, student_id=learner.pk, due_at=later(14))
+    course_services.extension_set(actor=assignment.school_class.teacher, assignment=assignment, student_id=learner.pk,
+                                  due_at=later(14))
     learner.raw_token = token_issue(user=learner)
     assert Attempt.objects.filter(learner=learner, status="graded").count() == 3 * attempts
     return learner

@@ -15,6 +15,7 @@ from django.urls import URLResolver, get_resolver, resolve
 from django.utils import timezone
 
 from accounts.models import Role
+from accounts.services import email_verification_token
 from assessments.models import Attempt
 from assessments.services import attempt_start, attempt_submit
 from courses import services as course_services
@@ -52,7 +53,8 @@ def world(academy, django_capture_on_commit_callbacks):
     course_services.class_join(student=w["student"], join_code=w["klass"].join_code)
     course_services.enrol(learner=w["student"], course=w["course"])
     w["assignment"], _ = course_services.assignment_create(
-        school_class=w["klass"], module_id=w["modules"][0].pk, due_at=timezone.now() + datetime.timedelta(days=7))
+        actor=w["teacher"], school_class=w["klass"], module_id=w["modules"][0].pk,
+        due_at=timezone.now() + datetime.timedelta(days=7))
     with django_capture_on_commit_callbacks(execute=True):
         w["graded"], _ = attempt_submit(exercise=w["scenario"], learner=w["student"], answers={"steps": PASSING_PATH})
         w["failed"], _ = attempt_submit(exercise=w["scenario"], learner=w["other"], answers={"steps": PASSING_PATH},
@@ -78,6 +80,12 @@ API = [
      lambda w: {"username": w["student"].username, "password": PASSWORD}, {200}),
     ("post", lambda w: "/api/v1/auth/logout/", "student", lambda w: {}, {204}),
     ("delete", lambda w: "/api/v1/me/", "other", lambda w: {"password": PASSWORD}, {204}),
+    ("post", lambda w: "/api/v1/me/password/", "student",
+     lambda w: {"old_password": PASSWORD, "new_password": "another-Pass-phrase-7"}, {204}),
+    ("post", lambda w: "/api/v1/me/sign-out-everywhere/", "student", lambda w: {}, {204}),
+    ("post", lambda w: "/api/v1/auth/verify-email/", "student",
+     lambda w: {"token": email_verification_token(user=w["student"])}, {204}),
+    ("post", lambda w: "/api/v1/auth/verify-email/resend/", "student", lambda w: {"email": w["student"].email}, {202}),
     ("post", lambda w: f"/api/v1/courses/{w['course'].pk}/enrol/", "other", lambda w: {}, {201}),
     ("post", lambda w: f"/api/v1/lessons/{w['lesson'].pk}/complete/", "student", lambda w: {}, {200, 201}),
     ("post", lambda w: "/api/v1/exercises/import/", "staff",
@@ -132,6 +140,10 @@ SITE = [
     ("override", lambda w: f"/teach/classes/{w['klass'].pk}/replies/{w['graded'].pk}/override/", "teacher",
      lambda w: {"node": "reply1", "reason": "The reply names no interest."}),
     ("delete account", lambda w: "/account/delete/", "other", lambda w: {"password": PASSWORD, "confirm": "on"}),
+    ("change password", lambda w: "/account/password/", "student",
+     lambda w: {"old_password": PASSWORD, "new_password1": "another-Pass-phrase-7",
+                "new_password2": "another-Pass-phrase-7"}),
+    ("sign out everywhere", lambda w: "/account/sign-out-everywhere/", "student", lambda w: {}),
 ]
 
 

@@ -5,7 +5,6 @@ import pytest
 from accounts.models import Role
 from assessments import services as assessment_services
 from courses import services as course_services
-from courses.models import TeacherVerification
 
 from ..factories import SPEC_PATH, course_lessons, course_modules, import_exercise, later, make_course, make_user
 
@@ -19,7 +18,7 @@ def school(academy, staff):
     teacher, learner = make_user(Role.TEACHER), make_user(Role.STUDENT)
     klass = course_services.class_create(teacher=teacher, name="9B")
     course_services.class_join(student=learner, join_code=klass.join_code)
-    course_services.assignment_create(school_class=klass, module_id=modules[0].pk, due_at=later(7))
+    course_services.assignment_create(actor=teacher, school_class=klass, module_id=modules[0].pk, due_at=later(7))
     attempts = {}
     for key, ex in (("assigned", exercise), ("unassigned", elsewhere)):
         attempt, _ = assessment_services.attempt_submit(exercise=ex, learner=learner, answers={"steps": SPEC_PATH})
@@ -28,8 +27,3 @@ def school(academy, staff):
         attempts[key] = attempt
     return {"exercise": exercise, "course": course, "modules": modules, "lessons": course_lessons(course),
             "teacher": teacher, "learner": learner, "klass": klass, "attempts": attempts, "staff": staff}
-
-
-def verify(teacher, by) -> TeacherVerification:
-    row = course_services.verification_request(teacher=teacher, school="Lycée Jean Monnet")
-    return course_services.verification_decide(actor=by, verification_id=row.pk, approve=True)

@@ -8,8 +8,7 @@ from assessments.models import Attempt, Grading
 from courses import services as course_services
 
 from ..conftest import as_user, error_codes
-from ..factories import make_academy, make_staff, make_user
-from .conftest import verify
+from ..factories import make_academy, make_staff, make_user, verify_teacher
 
 ALL_MET = {"node": "reply1", "met": ["interest"], "avoided": [], "reason": "Names their interest."}
 
@@ -28,20 +27,20 @@ def test_a_self_registered_teacher_cannot_change_a_grade(school):
 
 
 def test_a_verified_teacher_changes_reply_criteria_of_an_assigned_exercise(school):
-    verify(school["teacher"], by=school["staff"])
+    verify_teacher(school["teacher"], by=school["staff"])
     attempt = school["attempts"]["assigned"]
     response = override(school["teacher"], attempt)
     assert response.status_code == 200 and response.json()["score"] > attempt.score
 
 
 def test_a_verified_teacher_cannot_override_outside_the_assigned_modules(school):
-    verify(school["teacher"], by=school["staff"])
+    verify_teacher(school["teacher"], by=school["staff"])
     response = override(school["teacher"], school["attempts"]["unassigned"])
     assert response.status_code == 404
 
 
 def test_a_verified_teacher_loses_the_power_when_the_learner_leaves(school):
-    verify(school["teacher"], by=school["staff"])
+    verify_teacher(school["teacher"], by=school["staff"])
     course_services.class_leave(student=school["learner"], class_id=school["klass"].pk)
     assert override(school["teacher"], school["attempts"]["assigned"]).status_code == 404
 
@@ -61,7 +60,7 @@ def test_a_teacher_whose_second_account_is_in_the_class_still_needs_verification
 
 
 def test_only_reply_criteria_can_change(school):
-    verify(school["teacher"], by=school["staff"])
+    verify_teacher(school["teacher"], by=school["staff"])
     response = override(school["teacher"], school["attempts"]["assigned"],
                         {"node": "open", "met": ["interest"], "reason": "Choice nodes have no criteria."})
     assert response.status_code == 400
@@ -83,7 +82,7 @@ def test_nobody_overrides_their_own_attempt(school):
 
 @pytest.fixture
 def overridden(school):
-    verify(school["teacher"], by=school["staff"])
+    verify_teacher(school["teacher"], by=school["staff"])
     override(school["teacher"], school["attempts"]["assigned"])
     return school["attempts"]["assigned"]
 

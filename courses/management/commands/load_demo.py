@@ -68,5 +68,5 @@ class Command(BaseCommand):
         if course is not None:
             module = ModulePage.objects.live().child_of(course).order_by("path").first()
             course_services.class_join(student=student, join_code=school_class.join_code)
-            course_services.assignment_create(school_class=school_class, module_id=module.pk,
+            course_services.assignment_create(actor=teacher, school_class=school_class, module_id=module.pk,
                                               due_at=timezone.now() + timezone.timedelta(days=14))
