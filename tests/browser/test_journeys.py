@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Role, User
 from assessments.models import Attempt, Exercise, Grading
 from assessments.services import attempt_submit
 from cms.models import CoursePage, LessonPage, ModulePage
@@ -97,9 +97,9 @@ def test_student_signs_up_joins_reads_plays_and_sees_progress(live_server, demo,
 
     # Join the demo class by its code: the class's assigned course is now theirs.
     code = SchoolClass.objects.get(name="Demo class 9B").join_code
-    page.click("header >> text=Join a class")
+    page.click("header >> text=My classes")
     page.fill("#id_join_code", code.lower())
-    page.click("main button[type=submit]")
+    page.click("main button:has-text('Join the class')")
     page.wait_for_url(f"{base}/me/progress/")
     ex(page.locator(".messages")).to_contain_text("You joined the class “\u2068Demo class 9B\u2069”")
     ex(page.locator("main")).to_contain_text("Active listening and analysis")
@@ -273,8 +273,14 @@ def test_teacher_creates_a_class_assigns_watches_progress_and_overrides(live_ser
     ex(page.locator(".assignment")).to_have_count(2)
 
     lena, tomas, attempt = _setup_students(code)
-    page.fill("#id_student", "kim")
-    page.click("text=Add to the class")
+    # Kim is invited by email; she is in the class only once she accepts.
+    page.fill("#id_email", "kim@example.org")
+    page.click("text=Send the invitation")
+    ex(page.locator(".messages")).to_contain_text("If the address is right")
+    ex(page.locator("#roster tbody tr")).to_have_count(2)
+    kim = User.objects.get(username="kim")
+    course_services.invitation_accept(user=kim, invitation_id=klass.invitations.get().pk)
+    page.reload()
     ex(page.locator("#roster tbody tr")).to_have_count(3)
     check_accessibility(page, "class overview")
     screenshot(page, "class-overview")
@@ -304,6 +310,19 @@ def test_teacher_creates_a_class_assigns_watches_progress_and_overrides(live_ser
     page.fill("#days", "1")
     page.click("#risk-h ~ form button")
     ex(page.locator(".risk-list")).to_contain_text("kim")
+
+    # Changing a grade needs verification: the teacher asks, the academy's editor approves.
+    page.click("header >> text=My classes")
+    page.click("text=Teacher verification")
+    page.fill("#id_school", "Lycée Jean Monnet")
+    page.click("text=Send the request")
+    ex(page.locator("#state")).to_contain_text("waiting for a decision")
+    editor = new_page()
+    sign_in(editor, base, "demo-editor", demo["logins"]["demo-editor"])
+    editor.goto(f"{base}/academy/verifications/")
+    editor.locator(".card", has_text="mr_okafor").locator("button:has-text('Verify')").click()
+    ex(editor.locator(".messages")).to_contain_text("mr_okafor is verified.")
+    page.goto(f"{base}/teach/classes/{klass.pk}/")
 
     # Review lena's reply: the grader gave every concept; the teacher takes one back, with a reason.
     page.click(".tabs >> text=Replies")

@@ -62,3 +62,13 @@ def test_demo_staff_see_only_their_academy_in_the_admin(demo):
         assert "Parley Demo Academy" in listing and "Another Academy" not in listing
     for username in ("demo-student", "demo-teacher"):
         assert signed_in(User.objects.get(username=username)).get("/cms/").status_code == 302
+
+
+def test_the_demo_teacher_is_verified_once(demo):
+    from courses.access import teacher_is_verified
+    from courses.models import TeacherVerification
+
+    call_command("load_demo")
+    teacher = User.objects.get(username="demo-teacher")
+    assert teacher_is_verified(teacher)
+    assert TeacherVerification.objects.filter(teacher=teacher).count() == 1

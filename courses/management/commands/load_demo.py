@@ -16,8 +16,9 @@ from cms.demo_loader import load_demo_curriculum
 from cms.models import CoursePage, ModulePage
 from cms.tenancy import academy_sync_staff_groups
 from config.env import VAR_DIR
+from courses import access
 from courses import services as course_services
-from courses.models import SchoolClass
+from courses.models import SchoolClass, TeacherVerification
 
 DEMO_USERS = [
     ("demo-student", Role.STUDENT, None),
@@ -56,8 +57,17 @@ class Command(BaseCommand):
         summary = load_demo_curriculum(academy=academy, actor=users["demo-editor"])
         academy_sync_staff_groups(academy=academy)
         self._demo_class(users)
+        self._verified_teacher(users["demo-teacher"], by=users["demo-editor"])
         logins_file.write_text(json.dumps(rows, indent=2))
         self.stdout.write(f"Demo data ready: {summary['courses']} courses, {summary['exercises']} exercises.")
+
+    def _verified_teacher(self, teacher, by):
+        """The demo teacher is verified by the demo editor, the way a school's teacher would be."""
+        if access.verification_state(teacher) == TeacherVerification.State.VERIFIED:
+            return
+        row = TeacherVerification.objects.filter(teacher=teacher, state=TeacherVerification.State.PENDING).first()
+        row = row or course_services.verification_request(teacher=teacher, school="Parley Demo School")
+        course_services.verification_decide(actor=by, verification_id=row.pk, approve=True)
 
     def _demo_class(self, users):
         teacher, student = users["demo-teacher"], users["demo-student"]
