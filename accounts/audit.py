@@ -7,11 +7,18 @@ row. Role changes are caught where the row is saved (a post_save receiver,
 see `signals.py`) so the Django admin, the Wagtail user editor and the
 services are all covered; callers name the actor with `changed_by`.
 """
+import contextlib
+import contextvars
+
 from django.db import models
 
 from .models import Academy, AuditEvent, User
 
 Action = AuditEvent.Action
+
+# Who acts, for writes made deep inside a framework's view (a password set by the Django admin's
+# own form), where no instance can be named with `changed_by` first.
+_acting: contextvars.ContextVar = contextvars.ContextVar("parley_audit_actor", default=(None, None))
 
 
 def target_of(obj) -> tuple[str, str]:
@@ -35,6 +42,21 @@ def changed_by(user: User, actor, ip: str | None = None) -> User:
     user._audit_actor = actor
     user._audit_ip = ip
     return user
+
+
+@contextlib.contextmanager
+def acting(actor, ip: str | None = None):
+    """Within the block, events whose actor is not named otherwise name `actor`."""
+    token = _acting.set((actor, ip))
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def current_actor() -> tuple:
+    """(actor, ip) set by `acting`, or (None, None)."""
+    return _acting.get()
 
 
 def record_role_change(user: User) -> AuditEvent | None:

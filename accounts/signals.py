@@ -6,10 +6,16 @@ names the author, not the reviewer who approved it), the log entry does, and
 it is written for workflow, scheduled and bulk publishes alike.
 """
 from django.db.models.signals import post_save
+from django.dispatch import Signal
 from wagtail.models import Page, PageLogEntry
 
 from . import audit
 from .models import Academy, User
+
+# Sent with `user=` when the CMS groups a user is in may no longer be those their academy memberships
+# give (an admin form ticked groups, a role changed). accounts may not import cms, which names and
+# fills those groups (cms.tenancy), so cms receives this and puts the user's groups right.
+staff_groups_stale = Signal()
 
 PUBLISHING_ACTIONS = {
     "wagtail.publish": audit.Action.PAGE_PUBLISHED,

@@ -1,4 +1,5 @@
-"""Rate limits: sign-in, token and registration per address and per account,
+"""Rate limits: sign-in (the site, the API, the CMS and the Django admin), token and registration per
+address and per account; password resets and verification links per address and per email;
 join codes per learner and address, attempt creation per learner. 429s carry
 Retry-After (DRF sets it from `wait()`; the site's forms use `refusal_wait`).
 
@@ -49,6 +50,19 @@ class AuthAccountThrottle(RateFromSettings):
         # Hashed: a username may hold characters that cache backends refuse in keys.
         ident = hashlib.sha256(username.encode()).hexdigest()
         return self.cache_format % {"scope": "auth-account", "ident": ident}
+
+
+class AuthEmailThrottle(RateFromSettings):
+    """The address a password reset or a new verification link is asked for, whoever asks: one inbox
+    cannot be flooded from many addresses. Counted whether or not an account has that address, so the
+    limit tells nothing either."""
+    scope = "auth"
+
+    def get_cache_key(self, request, view):
+        email = _submitted(request, "email")
+        if not email:
+            return None
+        return self.cache_format % {"scope": "auth-email", "ident": hashlib.sha256(email.encode()).hexdigest()}
 
 
 class PasswordCheckThrottle(RateFromSettings):

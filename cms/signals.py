@@ -13,6 +13,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from accounts.models import AcademyMembership
+from accounts.signals import staff_groups_stale
 
 from .models import AcademyPage, CoursePage, CurriculumPage, HomePage, LessonPage, ModulePage
 from .selectors import structure_changed
@@ -29,6 +30,12 @@ def _membership_changed(sender, instance, **kwargs):
     from .tenancy import academy_sync_staff_groups
 
     academy_sync_staff_groups(academy=instance.academy)
+
+
+def _staff_groups_stale(sender, user, **kwargs):
+    from .tenancy import user_sync_staff_groups
+
+    user_sync_staff_groups(user=user)
 
 
 def _academy_page_created(sender, instance, created, raw=False, **kwargs):
@@ -53,3 +60,4 @@ post_delete.connect(structure_changed, sender=PageViewRestriction)
 post_save.connect(_membership_changed, sender=AcademyMembership)
 post_delete.connect(_membership_changed, sender=AcademyMembership)
 post_save.connect(_academy_page_created, sender=AcademyPage)
+staff_groups_stale.connect(_staff_groups_stale, dispatch_uid="cms.staff_groups_stale")

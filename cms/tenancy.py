@@ -161,3 +161,19 @@ def academy_sync_staff_groups(*, academy: Academy) -> None:
         have = set(group.user_set.values_list("id", flat=True))
         group.user_set.add(*(members[role] - have))
         group.user_set.remove(*(have - members[role]))
+
+
+def user_sync_staff_groups(*, user) -> None:
+    """Put `user` in the group of each of their academy memberships and in no other academy's group
+    (groups outside academies are left alone). Called when an admin form or a role change may have
+    left them out of step (accounts.signals.staff_groups_stale)."""
+    roles = dict(AcademyMembership.objects.filter(user=user).values_list("academy_id", "staff_role"))
+    wanted, managed = set(), set()
+    for academy in Academy.objects.all():
+        for role in Role.values:
+            managed.add(group_name(academy, role))
+            if roles.get(academy.pk) == role:
+                wanted.add(group_name(academy, role))
+    groups = list(Group.objects.filter(name__in=managed))
+    user.groups.remove(*[group for group in groups if group.name not in wanted])
+    user.groups.add(*[group for group in groups if group.name in wanted])

@@ -273,6 +273,37 @@ GRADING_MAX_FAILURES = env_int("GRADING_MAX_FAILURES", 3)
 # A grading task takes up to this many waiting attempts with its own (assessments.services.attempt_grade).
 GRADING_BATCH_SIZE = max(1, env_int("GRADING_BATCH_SIZE", 50))
 
+# --- Accounts: mail, sign-in doors, password reset, email verification ---------------
+# Mail goes through Django's mailers (MAILERS, Django 6.1's successor of the EMAIL_* settings), set
+# from the EMAIL_* environment variables: the console by default (printed by the worker that sends
+# it), SMTP when EMAIL_BACKEND names it. Sending is a Celery task (accounts/tasks.py).
+_EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_EMAIL_USE_TLS, _EMAIL_USE_SSL = env_bool("EMAIL_USE_TLS", False), env_bool("EMAIL_USE_SSL", False)
+if _EMAIL_USE_TLS and _EMAIL_USE_SSL:
+    raise ConfigError("EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive: set one of them (TLS for port 587, SSL for 465).")
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND}}
+if _EMAIL_BACKEND.endswith(".smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 465 if _EMAIL_USE_SSL else 587 if _EMAIL_USE_TLS else 25),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_str("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": _EMAIL_USE_TLS,
+        "use_ssl": _EMAIL_USE_SSL,
+        # A stalled SMTP server must not hold a worker for ever.
+        "timeout": env_int("EMAIL_TIMEOUT", 10),
+    }
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Parley <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# How long a password reset link and an email verification link stay valid.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_SECONDS", 2 * 60 * 60)
+EMAIL_VERIFICATION_MAX_AGE = env_int("EMAIL_VERIFICATION_MAX_AGE_SECONDS", 7 * 24 * 60 * 60)
+# The CMS sign-in refuses accounts without CMS access exactly like a wrong password (accounts/forms.py).
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.CmsLoginForm"
+# One password reset for everyone, the site's (throttled, no existence oracle): Wagtail's is off, and
+# the Django admin has none (config/urls.py routes no `admin_password_reset`).
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+
 # --- Security -------------------------------------------------------------------
 from django.utils.csp import CSP  # noqa: E402
 

@@ -5,8 +5,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from frontend import auth
+
 urlpatterns = [
     path("api/v1/", include("api.urls")),
+    # The admins' sign-in doors, before their own URLs: throttled like the site's sign-in, staff only
+    # (frontend/auth.py). Neither admin has a password reset of its own; everyone uses the site's.
+    path("cms/login/", auth.CmsLoginView.as_view(), name="cms-login"),
+    path("django-admin/login/", auth.django_admin_login, name="django-admin-login"),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("django-admin/", admin.site.urls),

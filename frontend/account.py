@@ -1,21 +1,23 @@
-"""The signed-in person's account page: their details, "Download my data", and deleting the account.
+"""The signed-in person's account page: their details, their password, "Sign out everywhere",
+"Download my data", and deleting the account.
 
-Both call the services the API uses (accounts.privacy); the download is the
-same JSON as GET /api/v1/me/export/.
+Each calls the service the API uses (accounts.services, accounts.privacy); the download is the
+same JSON as GET /api/v1/me/export/. A new password ends every other sign-in and keeps this one.
 """
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts import privacy
+from accounts import audit, privacy, services
 from accounts.services import AccountError
 from api.throttles import AuthAddressThrottle, PasswordCheckThrottle, refusal_wait
 
@@ -30,7 +32,8 @@ class DeleteAccountForm(forms.Form):
 
 def _page(request, form, status=200, **extra):
     return render(request, "frontend/account.html", {
-        "section": "account", "form": form,
+        "section": "account", "form": form, "password_form": extra.pop("password_form", None)
+        or PasswordChangeForm(request.user),
         "may_delete": request.user.role in privacy.SELF_DELETING_ROLES and not request.user.is_superuser
         and not request.user.is_staff, **extra}, status=status)
 
@@ -67,3 +70,40 @@ def account_delete(request):
     logout(request)
     messages.success(request, _("Your account has been deleted. Thank you for learning with Parley."))
     return redirect("frontend:home")
+
+
+@login_required
+def password_change(request):
+    """The current password proves it is the person (limited per account like sign-in); the new one
+    ends every other session and every token, and this session stays signed in."""
+    if request.method == "POST":
+        if (wait := refusal_wait(request, (AuthAddressThrottle(), PasswordCheckThrottle()))) is not None:
+            return too_many(_page(request, DeleteAccountForm(), throttled_password=TOO_MANY), wait)
+        form = PasswordChangeForm(request.user, request.POST)
+        if form.is_valid():
+            audit.changed_by(form.user, request.user, audit.client_ip(request))
+            form.save()
+            update_session_auth_hash(request, form.user)
+            messages.success(request, _("Your password is changed. You were signed out on every other device."))
+            return redirect("frontend:account")
+        return _page(request, DeleteAccountForm(), status=400, password_form=form)
+    return redirect("frontend:account")
+
+
+@require_POST
+@login_required
+def sign_out_everywhere(request):
+    services.user_sign_out_everywhere(user=request.user, ip=audit.client_ip(request))
+    logout(request)
+    messages.success(request, _("You are signed out on every device, this one too."))
+    return redirect("frontend:sign-in")
+
+
+@require_POST
+@login_required
+def resend_verification(request):
+    if (wait := refusal_wait(request, (AuthAddressThrottle(), PasswordCheckThrottle()))) is not None:
+        return too_many(_page(request, DeleteAccountForm(), throttled=TOO_MANY), wait)
+    services.email_verification_send(user=request.user, language=translation.get_language())
+    messages.info(request, _("We sent a new link to %(email)s.") % {"email": request.user.email})
+    return redirect("frontend:account")

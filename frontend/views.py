@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
@@ -6,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from accounts.services import AccountError
 from api.errors import error_body
 from api.throttles import AuthAccountThrottle, AuthAddressThrottle, refusal_wait
 from courses import dashboards
@@ -64,8 +66,15 @@ def sign_up(request):
             "throttled": TOO_MANY}), wait)
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        try:
+            user = form.save()
+        except AccountError as exc:  # a racing sign-up took the name or the address first
+            form.add_error(exc.attr, exc.detail)
+            return render(request, "frontend/sign_up.html", {"form": form, "title": _("Create your account"),
+                                                             "next": safe_next(request, "")})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.info(request, _("We sent a link to %(email)s: follow it to confirm your address.")
+                      % {"email": user.email})
         fallback = "frontend:teach" if is_teacher(user) else "frontend:catalogue"
         target = safe_next(request, "")
         return redirect(target) if target else redirect(fallback)

@@ -1,4 +1,5 @@
-from django.contrib.auth import authenticate, logout
+from django.contrib.auth import authenticate, logout, update_session_auth_hash
+from django.utils import translation
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, ValidationError
@@ -7,14 +8,14 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import audit, privacy
+from accounts import audit, privacy, services
 from accounts.models import ApiToken, AuditEvent
 from accounts.services import AccountError, token_issue, token_revoke, user_register
 
 from .. import serializers as s
 from ..permissions import IsAcademyStaff
 from ..schema import AutoSchema, error_responses
-from ..throttles import AuthAccountThrottle, AuthAddressThrottle, PasswordCheckThrottle
+from ..throttles import AuthAccountThrottle, AuthAddressThrottle, AuthEmailThrottle, PasswordCheckThrottle
 from .base import validated
 
 
@@ -22,17 +23,26 @@ def user_json(user) -> dict:
     return {"id": user.pk, "username": user.username, "email": user.email, "role": user.role}
 
 
+def account_error(exc: AccountError) -> ValidationError:
+    return ValidationError({exc.attr: [exc.detail]}, code=exc.code)
+
+
 class RegisterView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [AuthAddressThrottle, AuthAccountThrottle]
 
-    @extend_schema(request=s.RegisterIn, responses={201: s.UserOut}, tags=["accounts"])
+    @extend_schema(
+        request=s.RegisterIn, responses={201: s.UserOut}, tags=["accounts"],
+        description="Create a student or teacher account; a link to confirm the address is mailed to it. "
+                    "The username is stored in Unicode NFKC. Refusals: `username` `unique` (taken, in any case) "
+                    "or `confusable` (it looks like a taken one, or mixes alphabets to imitate another name); "
+                    "`email` `unique` (an account has that address, in any case); `password` `weak_password`.")
     def post(self, request):
         data = validated(s.RegisterIn, request.data)
         try:
-            user = user_register(**data)
+            user = user_register(**data, language=translation.get_language())
         except AccountError as exc:
-            raise ValidationError({exc.attr: [exc.detail]}, code=exc.code) from None
+            raise account_error(exc) from None
         return Response(user_json(user), status=status.HTTP_201_CREATED)
 
 
@@ -54,12 +64,78 @@ class TokenView(APIView):
 class LogoutView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={204: None}, tags=["accounts"])
+    @extend_schema(request=None, responses={204: None}, tags=["accounts"],
+                   description="Sign out: the bearer token sent is revoked, and a session cookie's session ends.")
     def post(self, request):
         header = request.META.get("HTTP_AUTHORIZATION", "").split()
         if len(header) == 2 and header[0].lower() == "bearer":
             token_revoke(raw=header[1])
+        logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [AuthAddressThrottle, PasswordCheckThrottle]
+
+    @extend_schema(
+        request=s.PasswordChangeIn, responses={204: None}, tags=["accounts"],
+        description="Change your password. Every bearer token of the account is revoked, the one sending this "
+                    "request too (ask POST /api/v1/auth/token/ for a fresh one), and every session ends except "
+                    "the one sending this request, if it came with a session cookie. Refusals: `old_password` "
+                    "`wrong_password`, `new_password` `weak_password`. Limited per account like signing in.")
+    def post(self, request):
+        data = validated(s.PasswordChangeIn, request.data)
+        try:
+            services.user_change_password(user=request.user, old_password=data["old_password"],
+                                          new_password=data["new_password"], ip=audit.client_ip(request))
+        except AccountError as exc:
+            raise account_error(exc) from None
+        if request.session.get("_auth_user_id"):
+            update_session_auth_hash(request._request, request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SignOutEverywhereView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None}, tags=["accounts"],
+                   description="Revoke every bearer token of the account and end every session, this one included.")
+    def post(self, request):
+        services.user_sign_out_everywhere(user=request.user, ip=audit.client_ip(request))
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EmailVerifyView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [AuthAddressThrottle]
+
+    @extend_schema(request=s.EmailVerifyIn, responses={204: None}, tags=["accounts"],
+                   description="Confirm an address with the token of the mailed link (the site's link "
+                               "/account/verify-email/{token}/ does the same). Refusals: `token` `invalid` or "
+                               "`expired`. Confirming again changes nothing.")
+    def post(self, request):
+        data = validated(s.EmailVerifyIn, request.data)
+        try:
+            services.email_verify(token=data["token"], ip=audit.client_ip(request))
+        except AccountError as exc:
+            raise account_error(exc) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EmailResendView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [AuthAddressThrottle, AuthEmailThrottle]
+
+    @extend_schema(request=s.EmailResendIn, responses={202: s.AcceptedOut}, tags=["accounts"],
+                   description="Mail a new confirmation link if an account with that address still needs one. "
+                               "The answer is the same for every address. Limited per address and per email.")
+    def post(self, request):
+        data = validated(s.EmailResendIn, request.data)
+        services.email_verification_resend(email=data["email"], language=translation.get_language())
+        return Response({"detail": "If an account with that address needs confirming, a link is on its way."},
+                        status=status.HTTP_202_ACCEPTED)
 
 
 class BodyOnDeleteSchema(AutoSchema):
@@ -91,7 +167,8 @@ class MeView(APIView):
             {"id": m.academy_id, "slug": m.academy.slug, "name": m.academy.name, "role": m.staff_role}
             for m in request.user.academy_memberships.select_related("academy")
         ]
-        return Response({**user_json(request.user), "academies": academies})
+        return Response({**user_json(request.user), "academies": academies,
+                         "email_verified": request.user.email_verified_at is not None})
 
     @extend_schema(
         request=s.AccountDeleteIn,

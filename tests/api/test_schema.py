@@ -128,7 +128,8 @@ def test_the_response_check_refuses_an_undocumented_content_type(db):
 
 
 def test_the_response_check_accepts_a_conforming_answer(db):
-    me = JsonResponse({"id": 7, "username": "a", "email": "a@example.org", "role": "student", "academies": []})
+    me = JsonResponse({"id": 7, "username": "a", "email": "a@example.org", "role": "student", "academies": [],
+                       "email_verified": False})
     assert contract_problems("GET", "/api/v1/me/", me) == []
     assert contract_problems("GET", "/api/v1/nope/", JsonResponse(
         {"type": "client_error", "errors": [{"code": "not_found", "detail": "Not found.", "attr": None}]},
