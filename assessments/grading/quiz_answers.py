@@ -1,5 +1,6 @@
 """Checking a learner's quiz answers before anything is stored."""
 from .problems import InvalidAnswer, Problem, index_path, key_path
+from .scenario_answers import MAX_REPLY_CHARS
 
 
 def quiz_answer_problems(doc: dict, answers) -> list[Problem]:
@@ -53,7 +54,16 @@ def _choice_problems(question: dict, answer, path: str) -> list[Problem]:
 
 
 def check_quiz_answers(doc: dict, answers) -> None:
-    """Raise InvalidAnswer with every problem of the answers (normalised doc)."""
+    """Raise InvalidAnswer with every problem of submitted answers (normalised doc).
+
+    Text answers are held to the reply cap too; grading leaves it out, so
+    answers stored before the cap still grade.
+    """
     problems = quiz_answer_problems(doc, answers)
+    if not problems:
+        for question_id, answer in answers["answers"].items():
+            if isinstance(answer, str) and len(answer) > MAX_REPLY_CHARS:
+                problems.append(Problem(key_path("answers", question_id), "max_length",
+                                        f"an answer has at most {MAX_REPLY_CHARS} characters"))
     if problems:
         raise InvalidAnswer(problems)

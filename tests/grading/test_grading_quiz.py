@@ -10,6 +10,7 @@ from assessments.grading import (
     grade,
     validate_document,
 )
+from assessments.grading.scenario_answers import MAX_REPLY_CHARS
 
 from .spec_example import problem_at, quiz_doc
 
@@ -156,6 +157,14 @@ def test_a_single_question_answered_with_two_options_is_refused():
 
 def test_an_option_given_twice_is_refused():
     assert refusal({"q2": ["a", "a"]}) == [("answers.q2[1]", "duplicate_id")]
+
+
+def test_a_text_answer_over_the_reply_cap_is_refused():
+    assert refusal({"q4": "w" * (MAX_REPLY_CHARS + 1)}) == [("answers.q4", "max_length")]
+
+
+def test_a_stored_text_answer_over_the_cap_still_grades():
+    assert earned("q4", "w" * (MAX_REPLY_CHARS + 1)) == 0
 
 
 def test_answers_without_the_answers_object_are_refused():
