@@ -447,7 +447,8 @@ class HealthOut(serializers.Serializer):
     status = serializers.CharField()
     database = serializers.CharField()
     broker = serializers.CharField()
-    worker = serializers.CharField()
+    worker = serializers.CharField(help_text="ok, unknown; under `make run` also starting or restarting")
+    worker_restarts = serializers.IntegerField(required=False, help_text="under `make run`: restarts of its worker")
 
 
 class AccountDeleteIn(serializers.Serializer):

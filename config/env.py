@@ -90,14 +90,21 @@ def broker_url(url: str) -> str:
     return url
 
 
+# kombu's filesystem transport with atomic writes (config/file_broker.py, docs/dependencies.md): the
+# stock one lets a worker read a message file before it is fully written (kombu issue 1551).
+FILE_BROKER_TRANSPORT = "config.file_broker:Transport"
+
+
 def file_broker_options(folder: Path) -> dict:
-    """Transport options of kombu's filesystem broker rooted at `folder` (created here)."""
-    for sub in ("queue", "processed"):
+    """Transport options of the file broker rooted at `folder` (created here)."""
+    for sub in ("queue", "processed", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
         "processed_folder": str(folder / "processed"),
+        # Exchange bindings; kombu's default is a `control` folder in the current directory.
+        "control_folder": str(folder / "control"),
         "store_processed": False,
         # The default one-second poll made a worker take about one task a second.
         "polling_interval": 0.05,

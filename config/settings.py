@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .env import (
     BASE_DIR,
+    FILE_BROKER_TRANSPORT,
     VAR_DIR,
     ConfigError,
     broker_url,
@@ -220,10 +221,21 @@ CACHES = {
     )
 }
 
-# --- Celery -------------------------------------------------------------------
+# --- Broker and web server of the embedded default (`make run`, config/run.py) --------
+# `filesystem://` is a folder under var/, written atomically by config/file_broker.py (kombu's own
+# transport lets a worker read a half-written message: docs/dependencies.md). `make run` serves with
+# gunicorn (config/run.py); SQLite's settings for several web processes are in config/env.py.
 BROKER_DIR = Path(env_str("CELERY_FILE_BROKER_DIR", str(VAR_DIR / "broker")))
 CELERY_BROKER_URL = broker_url(env_str("CELERY_BROKER_URL", "filesystem://"))
+CELERY_BROKER_TRANSPORT = FILE_BROKER_TRANSPORT if CELERY_BROKER_URL.startswith("filesystem") else None
 FILE_BROKER_TRANSPORT_OPTIONS = file_broker_options(BROKER_DIR)
+# Where `make run` tells the web processes how its worker is doing (api/views/health.py).
+RUN_STATE_FILE = VAR_DIR / "run" / "worker.json"
+# Static files come from whitenoise in every web process, DEBUG on or off (STORAGES, MIDDLEWARE);
+# whitenoise does not know the web app manifest's type.
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
+
+# --- Celery -------------------------------------------------------------------
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     FILE_BROKER_TRANSPORT_OPTIONS
     if CELERY_BROKER_URL.startswith("filesystem")

@@ -1,4 +1,6 @@
-from datetime import timedelta
+import json
+import os
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
@@ -23,6 +25,31 @@ def _broker_ok() -> bool:
         return False
 
 
+def _supervised_worker() -> dict | None:
+    """What `make run` (config/run.py) last wrote about its worker, if a live supervisor wrote it."""
+    try:
+        state = json.loads(settings.RUN_STATE_FILE.read_text())
+        os.kill(int(state["supervisor_pid"]), 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # no supervisor (a worker started on its own, tests) or one that died
+    return state
+
+
+def _worker_state(fresh_since) -> dict:
+    """`ok` once the worker's beat has reported lately; under `make run` also `starting` (started,
+    not yet reported since) and `restarting` (exited, waiting for its restart), with the restart count."""
+    beats = WorkerHeartbeat.objects.filter(seen_at__gte=fresh_since)
+    supervised = _supervised_worker()
+    if supervised is None:
+        return {"worker": "ok" if beats.exists() else "unknown"}
+    if supervised.get("state") != "running":
+        worker = "restarting"
+    else:
+        started = datetime.fromtimestamp(float(supervised.get("started_at") or 0), tz=UTC)
+        worker = "ok" if beats.filter(seen_at__gte=started).exists() else "starting"
+    return {"worker": worker, "worker_restarts": int(supervised.get("restarts") or 0)}
+
+
 class HealthView(APIView):
     """Database, broker and worker status, never secrets or addresses."""
 
@@ -33,9 +60,9 @@ class HealthView(APIView):
     def get(self, request):
         with connection.cursor() as cursor:  # raises: the middleware answers 503
             cursor.execute("SELECT 1")
-        fresh = timezone.now() - timedelta(seconds=60)
-        worker = "ok" if WorkerHeartbeat.objects.filter(seen_at__gte=fresh).exists() else "unknown"
+        worker = _worker_state(timezone.now() - timedelta(seconds=60))
         broker = "ok" if _broker_ok() else "unreachable"
-        body = {"status": "ok" if broker == "ok" else "degraded", "database": "ok", "broker": broker,
-                "worker": worker, "broker_kind": settings.CELERY_BROKER_URL.split(":", 1)[0]}
+        degraded = broker != "ok" or worker["worker"] == "restarting"
+        body = {"status": "degraded" if degraded else "ok", "database": "ok", "broker": broker, **worker,
+                "broker_kind": settings.CELERY_BROKER_URL.split(":", 1)[0]}
         return Response(body)
