@@ -6,12 +6,10 @@ address, and accept on their "My classes" page.
 """
 import logging
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from accounts.mail import mail_send, site_url
 from accounts.privacy import display_name
 
 from .models import ClassInvitation
@@ -31,35 +29,25 @@ def invitation_queue(*, invitation_id: int) -> None:
 
 
 def invitation_send_mail(*, invitation_id: int) -> bool:
-    """Send the mail unless it was sent: claim it with a conditional UPDATE, release it if sending fails.
-    Returns whether a mail went out."""
+    """Send the mail unless it was sent: claim it with a conditional UPDATE, release it if sending fails,
+    so a task run twice sends one mail and a failed one is sent by its retry. Returns whether it went out.
+    The subject names no one: a class name is the teacher's text, and headers are the first thing
+    a mail client shows."""
     now = timezone.now()
     claimed = ClassInvitation.objects.filter(pk=invitation_id, mailed_at__isnull=True, accepted_at__isnull=True,
                                              school_class__archived_at__isnull=True).update(mailed_at=now)
     if not claimed:
         return False
     invitation = ClassInvitation.objects.select_related("school_class__teacher").get(pk=invitation_id)
+    school_class = invitation.school_class
     try:
-        invitation_message(invitation).send()
+        mail_send(
+            to=invitation.email, template="courses/mail/invitation",
+            subject=gettext_noop("You are invited to a class on Parley"),
+            context={"class_name": school_class.name, "teacher": display_name(school_class.teacher.username),
+                     "classes_url": site_url("/me/classes/"), "sign_up_url": site_url("/sign-up/")},
+        )
     except Exception:
         ClassInvitation.objects.filter(pk=invitation_id, mailed_at=now).update(mailed_at=None)
         raise
     return True
-
-
-def invitation_message(invitation: ClassInvitation) -> EmailMultiAlternatives:
-    school_class = invitation.school_class
-    context = {
-        "class_name": school_class.name,
-        "teacher": display_name(school_class.teacher.username),
-        "classes_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/me/classes/",
-        "sign_up_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/sign-up/",
-    }
-    subject = _("%(teacher)s invites you to the class %(class_name)s on Parley") % context
-    message = EmailMultiAlternatives(
-        subject=subject.replace("\n", " ").replace("\r", " ")[:200],
-        body=render_to_string("courses/mail/invitation.txt", context),
-        to=[invitation.email],
-    )
-    message.attach_alternative(render_to_string("courses/mail/invitation.html", context), "text/html")
-    return message
