@@ -22,6 +22,8 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# gunicorn and the grading worker, supervised (config/run.py): a worker that exits is restarted.
+# PARLEY_PORT (8000) and PARLEY_HOST (127.0.0.1) say where it serves.
 run: migrate
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py load_demo
@@ -35,7 +37,8 @@ test: install
 
 # Fault tests at full size (docs/reliability.md): a worker SIGKILLed twice in a
 # batch of PARLEY_FAULT_BATCH attempts, the broker down while learners submit,
-# database connections dropped under a stream of writes (PostgreSQL).
+# database connections dropped under a stream of writes (PostgreSQL), 8 threads x 300
+# submissions against `make run`'s own setup.
 PARLEY_FAULT_BATCH ?= 500
 faults: install
 	PARLEY_FAULTS=1 PARLEY_FAULT_BATCH=$(PARLEY_FAULT_BATCH) $(PY) -m pytest tests/faults $(PYTEST_ARGS)

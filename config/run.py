@@ -3,8 +3,8 @@
 - A child that exits is started again, with a line that says so. The pause before a restart
   doubles each time the child exits soon after starting (1 s, 2 s, ... 30 s at most), so a worker
   that cannot start does not spin; once a child has run for a while the pause is 1 s again.
-- The web server never stops because of the worker. Only a web server that cannot start at all
-  (its port taken, say) stops `make run`, with a line that says why.
+- The web server never stops because of the worker. Only a web server that exits before the site
+  ever answered (its port taken, settings it cannot load) stops `make run`, with a line that says why.
 - How the worker is doing goes to a small file under the var folder that the health endpoint
   reads (GET /api/v1/health/, `worker`).
 - Ctrl-C (SIGINT) or SIGTERM stops everything. Each child runs in its own process group and the
@@ -26,10 +26,11 @@ from .env import VAR_DIR, env_int, env_str
 
 HOST = env_str("PARLEY_HOST", "127.0.0.1")
 PORT = env_int("PARLEY_PORT", 8000)
-# SQLite takes one writer at a time whatever the number of processes, and its lock waits
-# (the busy timeout, config/env.py) block a thread, not a process: two processes use both cores
-# of a small machine for reads and rendering, and four threads each keep requests moving while
-# one of them waits for the write lock.
+# SQLite takes one writer at a time whatever the number of processes (each waits for the lock up
+# to its busy timeout, config/env.py), so more processes add no write throughput: 8 threads of
+# submissions got 13-15 a second with 1x8, 2x4, 4x2 and 2x2 alike (docs/reliability.md). Two
+# processes use both cores of a small machine for reading and rendering; four threads each keep a
+# page's parallel static-file and API requests moving while one request waits for the write lock.
 WEB_WORKERS = env_int("PARLEY_WEB_WORKERS", 2)
 WEB_THREADS = env_int("PARLEY_WEB_THREADS", 4)
 STATE_FILE = VAR_DIR / "run" / "worker.json"  # settings.RUN_STATE_FILE, read by the health endpoint
@@ -38,8 +39,6 @@ FIRST_PAUSE = 1.0
 LONGEST_PAUSE = 30.0
 # A child that ran this long before exiting is restarted after the first pause again.
 STEADY_AFTER = 60.0
-# A web server that exits this soon after its first start cannot start: stop instead of retrying.
-WEB_START_GRACE = 10.0
 STOP_TIMEOUT = 15.0
 
 
@@ -186,7 +185,7 @@ def supervise(web: Child, worker: Child, base: str) -> int:
                 continue
             child.reap_group()
             child.last_exit = describe_exit(code)
-            if child is web and not web.restarts and now - web.started_at < WEB_START_GRACE:
+            if child is web and not announced:
                 say(f"the web server could not start ({child.last_exit}): is {HOST}:{PORT} in use? "
                     "Set PARLEY_PORT to another port.")
                 return 1

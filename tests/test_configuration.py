@@ -1,7 +1,9 @@
 """Bad configuration stops a process with one clear line, not a traceback."""
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,3 +64,34 @@ def test_health_answers_503_in_the_error_shape_when_the_database_is_down():
     assert lines[0] == "503", result.stdout + result.stderr
     assert '"type": "server_error"' in lines[1] or '"type":"server_error"' in lines[1]
     assert "database_unavailable" in lines[1]
+
+
+def processes_with_var_dir(var_dir) -> list[int]:
+    """Live processes started with PARLEY_VAR_DIR=var_dir (read from /proc)."""
+    marker = f"PARLEY_VAR_DIR={var_dir}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker in (entry / "environ").read_bytes().split(b"\0"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_make_run_on_a_taken_port_stops_with_one_line_and_leaves_nothing_running(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "DEBUG")}
+        env.update({"PARLEY_VAR_DIR": str(tmp_path), "PARLEY_PORT": str(port),
+                    "DJANGO_SETTINGS_MODULE": "config.settings"})
+        result = subprocess.run([sys.executable, "-m", "config.run"], cwd=ROOT, env=env, capture_output=True, text=True,
+                                timeout=120)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"the web server could not start (exit code 1): is 127.0.0.1:{port} in use? Set PARLEY_PORT" in result.stdout
+    assert "Parley is running." not in result.stdout
+    time.sleep(1)
+    assert processes_with_var_dir(tmp_path) == []

@@ -28,7 +28,7 @@ def publisher(broker: str, monkeypatch) -> Celery:
     so the variable is pointed at the same broker for the test.
     """
     monkeypatch.setenv("CELERY_BROKER_URL", broker)
-    client = Celery("publisher", broker=broker)
+    client = Celery("publisher", broker=broker, set_as_current=False)  # the site's app stays the current one
     if broker.startswith("filesystem"):
         client.conf.broker_transport_options = settings.FILE_BROKER_TRANSPORT_OPTIONS
     return client
