@@ -1,0 +1,292 @@
+"""Who may open which page of the site: every URL pattern of frontend/urls.py, as every actor.
+
+Each cell is one test: the status the actor gets (200, 400 for a refused form, 403, 404,
+405), `SIGN_IN` for the redirect to the sign-in page that a page needing an account gives,
+or 302 for any other redirect (a form that did its work, or said why not and went back).
+A GET is sent to every pattern; a pattern that answers only POST gets a POST row too, with
+the body its form sends. A POST leaves every record as it was unless the row names the actor
+among its `writers` (by default, those who get a 302), and a refusal never shows the learner's
+name or the class's join code. A test fails when a pattern has no row.
+
+The deleted actor's browser still sends the session it had before deleting the account:
+it is signed out, like anyone else with no account.
+"""
+import re
+
+import pytest
+from django.urls import URLPattern, resolve
+
+from .world import ACTORS, PASSWORD, browser, snapshot
+
+SIGN_IN = "sign-in"
+
+OUT = ("anonymous", "deleted")
+STUDENTS = ("learner", "other_learner", "demoted_staff")
+TEACHERS = ("unverified_teacher", "teacher", "other_verified_teacher", "two_account_teacher")
+ACADEMY = ("editor", "reviewer")
+STAFF = (*ACADEMY, "other_staff")
+SIGNED_IN = tuple(a for a in ACTORS if a not in OUT)
+
+
+def cells(default, *groups: tuple, out=SIGN_IN, **single) -> dict:
+    """`default` for every actor with an account, `out` for those without; then each group
+    `(status, actor, ...)` and each `actor=status`, later ones winning."""
+    expected = {**dict.fromkeys(ACTORS, default), **dict.fromkeys(OUT, out)}
+    for status, *actors in groups:
+        expected.update(dict.fromkeys(actors, status))
+    expected.update(single)
+    return expected
+
+
+def public(status=200) -> dict:
+    return dict.fromkeys(ACTORS, status)
+
+
+def post_only() -> dict:
+    """A GET of a POST-only page: 405 before anything else is asked."""
+    return dict.fromkeys(ACTORS, 405)
+
+
+def teachers(status) -> dict:
+    return cells(403, (status, *TEACHERS, "admin"))
+
+
+def class_owner(status, owner="teacher") -> dict:
+    """A class's pages: its teacher and an admin; other teachers find no such class; others may not teach."""
+    return cells(403, (404, *TEACHERS), **{owner: status, "admin": status})
+
+
+def staff(status) -> dict:
+    """Academy staff's pages: staff of any academy and an admin (not a demoted editor)."""
+    return cells(403, (status, *STAFF, "admin"))
+
+
+def students(status, **single) -> dict:
+    return cells(403, (status, *STUDENTS), **single)
+
+
+def enrolled(status) -> dict:
+    return cells(404, (status, "learner", "other_learner", *ACADEMY, "admin"))
+
+
+def attempt_readers(status) -> dict:
+    return cells(404, (status, "learner", "teacher", "unverified_teacher", *ACADEMY, "admin"))
+
+
+def form(**fields):
+    return lambda w: {k: v(w) if callable(v) else v for k, v in fields.items()}
+
+
+def due(w) -> str:
+    from ..factories import later
+
+    return later(20).date().isoformat()
+
+
+REVIEW = {"node": "reply1", "met": ["interest"], "reason": "Names their interest."}
+
+
+class Row:
+    def __init__(self, method, path, expected, data=None, label="", writers=None):
+        self.method, self.path, self.expected, self.data, self.label = method, path, expected, data, label
+        # Who may change records with this request: by default those it sends on with a 302.
+        self.writers = set(writers) if writers is not None else {a for a, s in expected.items() if s == 302}
+
+    @property
+    def name(self) -> str:
+        return f"{self.method} {self.path}" + (f" {self.label}" if self.label else "")
+
+
+TABLE = [
+    Row("GET", "/", public()),
+    Row("GET", "/sign-up/", public()),
+    Row("GET", "/sign-in/", public()),
+    Row("GET", "/sign-out/", post_only()),
+    Row("POST", "/sign-out/", public(302), writers=()),
+    Row("GET", "/account/", cells(200)),
+    Row("GET", "/account/data.json", cells(200)),
+    Row("GET", "/account/delete/", post_only()),
+    # managed accounts close through an admin; the demoted editor is a student now
+    Row("POST", "/account/delete/", cells(302, (400, *STAFF, "admin")),
+        data=form(password=PASSWORD, confirm="on")),
+    Row("GET", "/account/password/", cells(302), writers=()),
+    Row("POST", "/account/password/", cells(302), data=form(
+        old_password=PASSWORD, new_password1="pw-Newer-4567", new_password2="pw-Newer-4567")),
+    Row("GET", "/account/sign-out-everywhere/", post_only()),
+    Row("POST", "/account/sign-out-everywhere/", cells(302)),
+    Row("GET", "/account/verify-email/send/", post_only()),
+    Row("POST", "/account/verify-email/send/", cells(302), writers=()),
+    Row("GET", "/account/verify-email/", public()),
+    # the mailed link is the credential, whoever follows it: it confirms the learner's address
+    Row("GET", "/account/verify-email/{email_token}/", public(302)),
+    Row("GET", "/account/password-reset/", public()),
+    Row("GET", "/account/password-reset/done/", public()),
+    Row("GET", "/account/password-reset/{reset_uid}/not-a-token/", public()),  # the "invalid link" page
+    Row("GET", "/account/password-reset/complete/", public()),
+    # learners
+    Row("GET", "/courses/", public()),
+    Row("GET", "/courses/{course}/", public()),
+    Row("GET", "/courses/{course}/enrol/", post_only()),
+    Row("POST", "/courses/{course}/enrol/", cells(302), writers=set(SIGNED_IN) - {"learner", "other_learner"}),
+    Row("GET", "/lessons/{lesson}/", public()),
+    Row("GET", "/lessons/{lesson}/read/", post_only()),
+    # everyone is sent back to the lesson; only the enrolled have it marked read
+    Row("POST", "/lessons/{lesson}/read/", cells(302), writers={"learner", "other_learner"}),
+    Row("GET", "/exercises/{exercise}/", enrolled(200)),
+    Row("GET", "/exercises/{quiz}/submit/", post_only()),
+    Row("POST", "/exercises/{quiz}/submit/", enrolled(302), data=form(**{"q-q1": "b", "q-q2": "batna"})),
+    Row("GET", "/attempts/{attempt}/", attempt_readers(200)),
+    Row("GET", "/me/progress/", cells(200)),
+    Row("GET", "/me/competencies/", cells(200)),
+    Row("GET", "/classes/join/", cells(200)),
+    # only students join (the form says so to others); the learner is in already
+    Row("POST", "/classes/join/", students(302) | dict.fromkeys((*TEACHERS, *STAFF, "admin"), 200),
+        data=form(join_code=lambda w: w.values["join_code"]), writers={"other_learner", "demoted_staff"}),
+    Row("GET", "/me/classes/", students(200)),
+    Row("GET", "/me/classes/{class}/leave/", post_only()),
+    Row("POST", "/me/classes/{class}/leave/", students(404, learner=302)),
+    Row("GET", "/invitations/{invitation}/accept/", post_only()),
+    Row("POST", "/invitations/{invitation}/accept/", students(404, other_learner=302)),
+    Row("GET", "/invitations/{invitation}/decline/", post_only()),
+    Row("POST", "/invitations/{invitation}/decline/", students(404, other_learner=302)),
+    # teachers
+    Row("GET", "/teach/", teachers(200)),
+    Row("POST", "/teach/", teachers(302), data=form(name="10A"), label="new class"),
+    Row("GET", "/teach/classes/{class}/", class_owner(200)),
+    Row("GET", "/teach/classes/{class}/rotate-code/", post_only()),
+    Row("POST", "/teach/classes/{class}/rotate-code/", class_owner(302)),
+    Row("GET", "/teach/classes/{class}/invitations/", post_only()),
+    Row("POST", "/teach/classes/{class}/invitations/", class_owner(302), data=form(email="someone@example.org")),
+    Row("GET", "/teach/classes/{class}/invitations/{invitation}/withdraw/", post_only()),
+    Row("POST", "/teach/classes/{class}/invitations/{invitation}/withdraw/", class_owner(302)),
+    Row("GET", "/teach/verification/", teachers(200)),
+    # asked by a teacher neither verified nor waiting; the form says why not to the others
+    Row("POST", "/teach/verification/", cells(403, (400, *TEACHERS, "admin"), unverified_teacher=302),
+        data=form(school="Collège Victor Hugo", note="")),
+    Row("GET", "/teach/classes/{class}/students/{learner}/remove/", post_only()),
+    Row("POST", "/teach/classes/{class}/students/{learner}/remove/", class_owner(302)),
+    Row("GET", "/teach/classes/{class}/assignments/", post_only()),
+    Row("POST", "/teach/classes/{class}/assignments/", class_owner(302),
+        data=form(module=lambda w: w.values["other_module"], due=due)),
+    Row("GET", "/teach/classes/{class}/assignments/{assignment}/extensions/", post_only()),
+    Row("POST", "/teach/classes/{class}/assignments/{assignment}/extensions/", class_owner(302),
+        data=lambda w: {f"ext{w.ids['assignment']}-student": w.ids["learner"],
+                        f"ext{w.ids['assignment']}-due": due(w)}),
+    Row("GET", "/teach/classes/{class}/progress/", class_owner(200)),
+    Row("GET", "/teach/classes/{class}/replies/", class_owner(200)),
+    Row("GET", "/teach/classes/{class}/replies/{attempt}/override/", post_only()),
+    Row("POST", "/teach/classes/{class}/replies/{attempt}/override/", class_owner(302), data=form(**REVIEW)),
+    # the unverified teacher's own class: sent back with "ask to be verified", the grade as it was
+    Row("POST", "/teach/classes/{unverified_class}/replies/{attempt}/override/",
+        class_owner(302, owner="unverified_teacher"), data=form(**REVIEW), writers={"admin"}),
+    # the stranger's trick: their own second account in their own class
+    Row("POST", "/teach/classes/{alt_class}/replies/{alt_attempt}/override/",
+        class_owner(302, owner="two_account_teacher"), data=form(**REVIEW), writers={"admin"}),
+    # academy staff
+    Row("GET", "/academy/", staff(200)),
+    Row("GET", "/academy/verifications/", staff(200)),
+    Row("GET", "/academy/verifications/{verification}/approve/", post_only()),
+    Row("POST", "/academy/verifications/{verification}/approve/", staff(302), data=form(note="")),
+    Row("POST", "/academy/verifications/{verification}/reject/", staff(302), data=form(note="")),
+    Row("GET", "/attempts/{attempt}/reviews/{override}/reverse/", post_only()),
+    # readers are sent back to the result; only the academy's staff undo the override
+    Row("POST", "/attempts/{attempt}/reviews/{override}/reverse/", attempt_readers(302),
+        data=form(reason="No interest named."), writers={*ACADEMY, "admin"}),
+]
+
+# Top-level URLs outside frontend/urls.py that the site serves to everyone (config/urls.py).
+OTHER_TABLE = [
+    Row("POST", "/i18n/setlang/", public(302), data=form(language="fr", next="/"), writers=()),
+    # Wagtail's own page serving: the site shows the academies' pages itself, so none of them here
+    Row("GET", "/pages/", public()),
+    Row("GET", "/pages/{course_path}", public(404)),
+    Row("GET", "/pages/{draft_path}", public(404)),
+]
+
+
+def url_of(row, world) -> str:
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    values = {**world.ids, **world.values, "reset_uid": urlsafe_base64_encode(force_bytes(world.ids["learner"]))}
+    return row.path.format(**values)
+
+
+def table_cells(table):
+    for row in table:
+        assert set(row.expected) == set(ACTORS), row.name
+        for actor in ACTORS:
+            yield pytest.param(row, actor, id=f"{row.name}-{actor}-{row.expected[actor]}")
+
+
+def check(world, row, actor):
+    expected = row.expected[actor]
+    watched = row.method == "POST" and actor not in row.writers
+    client = browser(world, actor)  # signing in stamps last_login: before the snapshot
+    data = row.data(world) if row.data else {}
+    before = snapshot() if watched else None
+
+    response = getattr(client, row.method.lower())(url_of(row, world), data)
+
+    location = response.get("Location", "")
+    if expected == SIGN_IN:
+        assert (response.status_code, location.split("?")[0]) == (302, "/sign-in/"), (response.status_code, location)
+        assert "next=" in location
+    else:
+        assert response.status_code == expected, (response.status_code, location, response.content[:300])
+        if expected == 302:
+            assert not location.startswith("/sign-in/?next="), "sent to sign in, not on"
+    if watched:
+        assert snapshot() == before, f"{actor} changed something with {row.name}"
+    if expected in (SIGN_IN, 403, 404, 405):
+        body = response.content.decode(errors="replace")
+        assert world.values["join_code"] not in body
+        assert actor == "learner" or world.values["learner_username"] not in body  # their own name, in the menu
+
+
+@pytest.mark.parametrize("row, actor", list(table_cells(TABLE)))
+def test_page(db, world, row, actor):
+    check(world, row, actor)
+
+
+@pytest.mark.parametrize("row, actor", list(table_cells(OTHER_TABLE)))
+def test_other_site_url(db, world, row, actor):
+    check(world, row, actor)
+
+
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def site_probes():
+    for row in TABLE:
+        actor = next((a for a in ACTORS if row.expected[a] == 404), None)
+        if actor is not None and "{" in row.path:
+            yield pytest.param(row, actor, id=f"{row.name}-{actor}")
+
+
+@pytest.mark.parametrize("row, actor", list(site_probes()))
+def test_anothers_record_answers_exactly_like_a_missing_one(db, world, row, actor):
+    """A page refused for another's record is the page of an id that names nothing."""
+    client = browser(world, actor)
+    data = row.data(world) if row.data else {}
+    urls = url_of(row, world), row.path.format(**{**world.values, **dict.fromkeys(world.ids, 987654321)})
+    probed, missing = (getattr(client, row.method.lower())(url, data) for url in urls)
+
+    def page(response, url):  # form tokens differ from page to page; the language form names the page
+        return response.status_code, CSRF_TOKEN.sub("", response.content.decode(errors="replace").replace(url, ""))
+
+    assert page(probed, urls[0]) == page(missing, urls[1])
+    assert probed.status_code == 404
+
+
+def test_every_site_pattern_has_a_row(db, world):
+    """A new page cannot slip in without a row; a POST-only page needs a POST row too."""
+    from frontend.urls import urlpatterns
+
+    patterns = {str(p.pattern) for p in urlpatterns if isinstance(p, URLPattern)}
+    routed = [(row, resolve(url_of(row, world)).route) for row in TABLE]
+    rows = {(row.method, route) for row, route in routed}
+    assert {p for p in patterns if ("GET", p) not in rows} == set()
+    post_only = {route for row, route in routed if row.method == "GET" and set(row.expected.values()) == {405}}
+    assert {p for p in post_only if ("POST", p) not in rows} == set()
+    assert {route for _, route in rows} - patterns == set(), "rows for pages that no longer exist"
