@@ -24,4 +24,4 @@ def is_academy_staff(user) -> bool:
 
 def is_student(user) -> bool:
     """Only students join classes: a class is a teacher's view of learners who chose to be in it."""
-    return bool(user.is_authenticated and user.is_active and user.role == Role.STUDENT)
+    return bool(user.is_authenticated and user.is_active and user.role == Role.STUDENT and not user.is_superuser)

@@ -342,7 +342,7 @@ class RosterMemberOut(serializers.Serializer):
 
 
 class AssignmentIn(serializers.Serializer):
-    module = serializers.IntegerField()
+    module = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     due_at = serializers.DateTimeField()
 
 
@@ -362,7 +362,7 @@ class AssignmentListOut(serializers.Serializer):
 
 
 class ExtensionIn(serializers.Serializer):
-    student = serializers.IntegerField()
+    student = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     due_at = serializers.DateTimeField()
 
 
@@ -542,6 +542,18 @@ class MyClassOut(serializers.Serializer):
     teacher = serializers.CharField(help_text="the teacher's display name")
     joined_at = serializers.DateTimeField()
     teacher_sees = TeacherSeesOut()
+
+
+class SentInvitationListOut(serializers.Serializer):
+    results = SentInvitationOut(many=True)
+
+
+class MyInvitationListOut(serializers.Serializer):
+    results = MyInvitationOut(many=True)
+
+
+class MyClassListOut(serializers.Serializer):
+    results = MyClassOut(many=True)
 
 
 class VerificationIn(serializers.Serializer):

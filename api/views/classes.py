@@ -20,7 +20,7 @@ from .. import serializers as s
 from ..permissions import IsStudent, IsTeacher
 from ..schema import error_responses
 from ..throttles import JoinAccountThrottle, JoinAddressThrottle, RateFromSettings
-from .base import validated
+from .base import int_or_404, validated
 
 
 class InvitationThrottle(RateFromSettings):
@@ -129,7 +129,7 @@ class RosterMemberView(APIView):
     @extend_schema(responses={204: None}, tags=["classes"])
     def delete(self, request, class_id, student_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
-        services.roster_remove(school_class=school_class, student_id=student_id, actor=request.user)
+        services.roster_remove(school_class=school_class, student_id=int_or_404(student_id), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -275,7 +275,7 @@ class ClassInvitationsView(APIView):
     def get_throttles(self):
         return [InvitationThrottle()] if self.request.method == "POST" else super().get_throttles()
 
-    @extend_schema(responses={200: s.SentInvitationOut(many=True)}, tags=["classes"],
+    @extend_schema(responses={200: s.SentInvitationListOut}, tags=["classes"],
                    description="The invitations of this class that wait for an answer.")
     def get(self, request, class_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
@@ -306,7 +306,7 @@ class ClassInvitationView(APIView):
 class MyInvitationsView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: s.MyInvitationOut(many=True)}, tags=["classes"],
+    @extend_schema(responses={200: s.MyInvitationListOut}, tags=["classes"],
                    description="Invitations to my email address that wait for my answer.")
     def get(self, request):
         return Response({"results": dashboards.my_invitations(learner=request.user)})
@@ -338,7 +338,7 @@ class InvitationDeclineView(APIView):
 class MyClassesView(APIView):
     permission_classes = [IsStudent]
 
-    @extend_schema(responses={200: s.MyClassOut(many=True)}, tags=["classes"],
+    @extend_schema(responses={200: s.MyClassListOut}, tags=["classes"],
                    description="The classes I am in, and what each teacher can see of my records.")
     def get(self, request):
         return Response({"results": dashboards.my_classes(learner=request.user)})
