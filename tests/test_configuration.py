@@ -12,6 +12,9 @@ PRODUCTION = {
     "SECRET_KEY": "x" * 20 + "-production-secret-that-is-long-enough-1234567890",
     "ALLOWED_HOSTS": "parley.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://parley.example.org",
+    # Production sends real mail: the deploy check refuses the console backend, the default.
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "EMAIL_HOST": "smtp.example.org",
 }
 
 
