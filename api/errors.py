@@ -3,6 +3,8 @@
 drf-standardized-errors formats DRF's own exceptions; domain errors from the
 services carry their errors already and are rendered here the same way.
 """
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_standardized_errors.handler import exception_handler as standardized_handler
@@ -22,6 +24,11 @@ def exception_handler(exc, context):
         from .middleware import database_unavailable
 
         return database_unavailable()
+    if isinstance(exc, RequestDataTooBig):
+        # api.middleware answers first by Content-Length; this is for a body read some other way.
+        return Response(error_body("client_error", "request_too_large",
+                                   f"The body is over the limit of {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."),
+                        status=413)
     if isinstance(exc, AssessmentError):
         return Response({"type": exc.type, "errors": exc.errors}, status=exc.status)
     return standardized_handler(exc, context)

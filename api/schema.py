@@ -25,8 +25,9 @@ ERROR_DESCRIPTIONS = {
          "or a page number past the end of a list.",
     405: "This path does not take that method.",
     406: "The Accept header asks for a type this operation cannot give.",
-    409: "The request conflicts with the record's state (no attempts left, attempt not in progress, "
-         "exercise kind changed, ...).",
+    409: "The request conflicts with the record's state (no attempts left, no refused whole paths left, "
+         "attempt not in progress, exercise kind changed, ...).",
+    413: "The body is larger than the server takes (2 MiB by default).",
     415: "The body is not `application/json`.",
     429: "Too many requests; `Retry-After` gives the seconds to wait.",
     500: "An unexpected server error.",
@@ -77,6 +78,8 @@ class AutoSchema(SpectacularAutoSchema):
             statuses.add(406)  # an Accept header without JSON in it
         if has_body:
             statuses |= {400, 415}
+        if method in UNSAFE:
+            statuses.add(413)  # api.middleware refuses a body over the limit before any view reads it
         if authenticators:
             statuses.add(401)  # a bad token is refused even where anyone may read
         # IsAuthenticated refuses with 401 only; any other rule can refuse a signed-in caller.

@@ -1,16 +1,29 @@
 """Reads on exercises and attempts, shaped for their callers."""
+import re
+
+from django.conf import settings
 from django.db.models import Count, Max
 
 from . import grading
 from .documents import normalised_document
-from .models import Attempt, Exercise
+from .models import Attempt, Exercise, ExerciseVersion, RefusedPath
 
 
 def exercise_learner_view(*, exercise: Exercise, learner) -> dict:
-    """What a learner may see before playing: never the graph, weights or keys."""
+    """What a learner may see before playing: never the graph, weights or keys.
+
+    `path_refusals_left` (scenarios; None for quizzes) is how many more
+    refused whole-path submissions the learner may make at it before whole
+    paths are refused outright (assessments.services._check_path).
+    """
     summary = grading.learner_summary(normalised_document(exercise.current_version))
-    used = Attempt.objects.filter(exercise=exercise, learner=learner).count() if learner.is_authenticated else 0
+    signed_in = learner.is_authenticated
+    used = Attempt.objects.filter(exercise=exercise, learner=learner).count() if signed_in else 0
     left = None if exercise.attempt_limit is None else max(exercise.attempt_limit - used, 0)
+    refusals_left = None
+    if exercise.kind == Exercise.Kind.SCENARIO:
+        refused = RefusedPath.objects.filter(exercise=exercise, learner=learner).count() if signed_in else 0
+        refusals_left = max(settings.PATH_REFUSALS_PER_EXERCISE - refused, 0)
     return {
         "id": exercise.pk,
         "kind": exercise.kind,
@@ -18,8 +31,16 @@ def exercise_learner_view(*, exercise: Exercise, learner) -> dict:
         "visibility": exercise.visibility,
         "attempt_limit": exercise.attempt_limit,
         "attempts_left": left,
+        "path_refusals_left": refusals_left,
         **summary,
     }
+
+
+def exercise_download_filename(*, exercise: Exercise, version: ExerciseVersion) -> str:
+    """`<slug>-v<number>.json`, from the slug's safe characters only: a slug stored before slugs
+    were checked on import may hold a quote or a line break, which must not reach a header."""
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", exercise.slug).strip("-") or "exercise"
+    return f"{slug}-v{version.number}.json"
 
 
 def attempt_view(*, attempt: Attempt) -> dict:

@@ -6,6 +6,7 @@ exact version an attempt was taken on, call the engine and store what it says.
 import hashlib
 import json
 import logging
+import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,7 +19,7 @@ from accounts import audit
 from . import grading, rows
 from .documents import normalised_document
 from .errors import AssessmentError, Conflict, NotFound, problems_to_errors
-from .models import Attempt, Exercise, ExerciseVersion, Grading, RegradeBatch
+from .models import Attempt, Exercise, ExerciseVersion, Grading, RefusedPath, RegradeBatch
 
 log = logging.getLogger(__name__)
 Status = Attempt.Status
@@ -45,7 +46,7 @@ def exercise_import(*, academy, document, visibility: str | None = None, attempt
     document.pop("visibility", None)
     if visibility is not None and visibility not in Exercise.Visibility.values:
         raise AssessmentError.single("invalid_choice", "visibility must be practice or course.", "visibility")
-    problems = grading.validate_document(document)
+    problems = grading.validate_document(document) + _slug_problems(document)
     if problems:
         raise AssessmentError(problems_to_errors(problems))
     kind = grading.document_kind(document)
@@ -86,6 +87,18 @@ def exercise_import(*, academy, document, visibility: str | None = None, attempt
         audit.record(action=audit.Action.EXERCISE_VERSION_IMPORTED, target=version, actor=actor, academy=academy,
                      data={"exercise": exercise.pk, "slug": exercise.slug, "version": version.number})
     return exercise, version, True
+
+
+# The column is a SlugField, and the slug names download files: nothing that could end a quoted
+# header value or a line. Checked on import only, so a version stored before still plays and grades.
+SLUG = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _slug_problems(document) -> list:
+    slug = document.get("slug")
+    if isinstance(slug, str) and slug and not SLUG.fullmatch(slug):
+        return [grading.Problem("slug", "invalid", 'may hold only letters, digits, "-" and "_"')]
+    return []
 
 
 def exercise_export(*, exercise: Exercise) -> dict:
@@ -151,16 +164,20 @@ def attempt_start(*, exercise: Exercise, learner, idempotency_key: str | None = 
 def attempt_submit(*, exercise: Exercise, learner, answers: dict, idempotency_key: str | None = None):
     """Store a whole path or a quiz's answers as submitted and queue grading on commit.
 
-    Returns (attempt, created). Invalid answers raise AssessmentError and store nothing.
+    Returns (attempt, created). Invalid answers raise AssessmentError and store
+    no attempt; a refused scenario path is counted (_check_path).
     """
     existing = _existing_for_key(exercise, learner, idempotency_key)
     if existing:
         return existing, False
     version = exercise.current_version
-    try:
-        grading.check_answers(normalised_document(version), answers)
-    except grading.InvalidAnswer as exc:
-        raise AssessmentError(problems_to_errors(exc.problems)) from None
+    if exercise.kind == Exercise.Kind.SCENARIO:
+        _check_path(exercise, learner, version, answers)
+    else:
+        try:
+            grading.check_answers(normalised_document(version), answers)
+        except grading.InvalidAnswer as exc:
+            raise AssessmentError(problems_to_errors(exc.problems)) from None
     _check_attempt_limit(exercise, learner)
     with transaction.atomic():
         attempt, created = _create_attempt(
@@ -176,6 +193,37 @@ def attempt_submit(*, exercise: Exercise, learner, answers: dict, idempotency_ke
         if created:
             _queue_on_commit(attempt.pk)
     return attempt, created
+
+
+def path_refusals_used(*, exercise: Exercise, learner) -> int:
+    return RefusedPath.objects.filter(learner=learner, exercise=exercise).count()
+
+
+def _check_path(exercise: Exercise, learner, version: ExerciseVersion, answers) -> None:
+    """Refuse a whole path the engine refuses, and count the refusal: a refusal tells whether a
+    guessed step was right, so guesses cost. Past PATH_REFUSALS_PER_EXERCISE refusals at an
+    exercise, every whole path is refused unread (409) and the learner plays node by node.
+
+    The refusal is stored in its own block, left before raising: the 400 that follows rolls
+    nothing back (only a 5xx does, api/middleware.py), so the row stays.
+    """
+    problems = over_limit = None
+    with transaction.atomic():
+        # Under a lock on the learner's row, so that parallel refusals cannot all pass the count.
+        get_user_model().objects.select_for_update().only("pk").get(pk=learner.pk)
+        if path_refusals_used(exercise=exercise, learner=learner) >= settings.PATH_REFUSALS_PER_EXERCISE:
+            over_limit = True
+        else:
+            try:
+                grading.check_answers(normalised_document(version), answers)
+            except grading.InvalidAnswer as exc:
+                problems = exc.problems
+                RefusedPath.objects.create(learner=learner, exercise=exercise)
+    if over_limit:
+        raise Conflict.single("path_refusal_limit", "Too many refused paths for this exercise: play it one step "
+                                                    "at a time.", None)
+    if problems:
+        raise AssessmentError(problems_to_errors(problems))
 
 
 def _last_node(answers: dict) -> str:
@@ -201,7 +249,7 @@ def attempt_step(*, attempt_id: int, learner, move: dict) -> Attempt:
             raise AssessmentError.single("not_a_scenario", "Quizzes are submitted whole.", None)
         if attempt.status != Status.IN_PROGRESS:
             raise Conflict.single("not_in_progress", f"The attempt is {attempt.status}.", None)
-        if not isinstance(move, dict) or len([k for k in ("choice", "reply") if k in move]) != 1:
+        if not isinstance(move, dict):
             raise AssessmentError.single("invalid", "Send exactly one of choice or reply.", None)
         document = normalised_document(attempt.version)
         try:

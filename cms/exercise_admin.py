@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.generic import FormView, TemplateView, View
 from wagtail.admin import messages
@@ -33,6 +34,7 @@ from assessments import grading
 from assessments.diagram import edges_of, render_svg
 from assessments.errors import AssessmentError
 from assessments.models import Exercise, ExerciseVersion
+from assessments.selectors import exercise_download_filename
 from assessments.services import exercise_import
 
 from .models import LessonExercise
@@ -339,11 +341,13 @@ class ExerciseDownloadView(ExerciseAdminViewMixin, View):
         if wanted is None:
             version = exercise.current_version
         else:
-            version = ExerciseVersion.objects.filter(
-                exercise=exercise, number=int(wanted) if wanted.isdigit() else -1).first()
+            # ASCII digits only, and few: "²" passes isdigit() but not int(), and 2^63 overflows the column.
+            number = int(wanted) if wanted.isascii() and wanted.isdigit() and len(wanted) <= 9 else -1
+            version = ExerciseVersion.objects.filter(exercise=exercise, number=number).first()
         if version is None:
             raise Http404("No such version.")
         body = json.dumps(version.document, indent=2, ensure_ascii=False) + "\n"
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{exercise.slug}-v{version.number}.json"'
+        response["Content-Disposition"] = content_disposition_header(
+            True, exercise_download_filename(exercise=exercise, version=version))
         return response

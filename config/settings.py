@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "api.middleware.RequestLimitsMiddleware",  # 413 for a body over the limit, OPTIONS from the route
     "api.middleware.DatabaseUnavailableMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -158,7 +159,17 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "vtt", "srt", "csv"]
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.uploads.SafeImageForm"
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.uploads.SafeDocumentForm"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("DOCUMENT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+
+# --- Limits on what a request may send (api/middleware.py, api/parsers.py, assessments/services.py) ---
+# A body over this answers 413 before it is read (API), or 400 (site forms); a 1 MiB exercise
+# document must fit, with room for indentation.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
+# Arrays and objects inside one another in a JSON body; deeper answers 400. Exercise documents need under 10.
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 64)
+# Refused whole-path submissions a learner may make at one scenario before whole paths are refused
+# outright (409); playing node by node goes on. Each refusal tells whether a guessed step was right.
+PATH_REFUSALS_PER_EXERCISE = env_int("PATH_REFUSALS_PER_EXERCISE", 10)
+# --- end of request limits ---
 
 # --- REST framework ---------------------------------------------------------
 REST_FRAMEWORK = {

@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import Role
 from assessments.models import Attempt, Exercise, ExerciseVersion, Grading
-from courses.services import class_create, class_join, enrol
+from courses.services import assignment_create, class_create, class_join, enrol
 
 from ..conftest import as_user, error_codes
 from ..factories import (
@@ -15,11 +15,14 @@ from ..factories import (
     QUIZ,
     SPEC_PATH,
     SPEC_SCENARIO,
+    course_modules,
     import_exercise,
+    later,
     make_academy,
     make_course,
     make_staff,
     make_user,
+    verify_teacher,
 )
 
 FORBIDDEN_KEYS = {"weights", "terms", "feedback", "next", "critical", "rubric", "correct", "accept"}
@@ -199,9 +202,20 @@ def test_another_learner_cannot_read_or_play_an_attempt(practice, student):
     assert other.post(f"/api/v1/attempts/{attempt_id}/steps/", {"choice": "ask"}, format="json").status_code == 404
 
 
-def test_the_learners_teacher_and_the_academy_staff_can_read_it(practice, student, staff, teacher):
-    attempt_id = submit(as_user(student), practice, {"steps": CRITICAL_PATH}).json()["id"]
-    class_join(student=student, join_code=class_create(teacher=teacher, name="9B").join_code)
+@pytest.fixture
+def assigned(academy, student, teacher):
+    """An exercise in a module assigned to the teacher's class, which the student joined."""
+    exercise = import_exercise(academy, visibility="course")
+    course = make_course(academy, exercises_in={(0, 0): [exercise.pk]})
+    school_class = class_create(teacher=teacher, name="9B")
+    assignment_create(actor=teacher, school_class=school_class, module_id=course_modules(course)[0].pk,
+                      due_at=later())
+    class_join(student=student, join_code=school_class.join_code)
+    return exercise
+
+
+def test_the_learners_teacher_and_the_academy_staff_can_read_it(assigned, student, staff, teacher):
+    attempt_id = submit(as_user(student), assigned, {"steps": CRITICAL_PATH}).json()["id"]
     assert as_user(teacher).get(f"/api/v1/attempts/{attempt_id}/").status_code == 200
     assert as_user(staff).get(f"/api/v1/attempts/{attempt_id}/").status_code == 200
     assert as_user(make_user(Role.TEACHER)).get(f"/api/v1/attempts/{attempt_id}/").status_code == 404
@@ -249,10 +263,10 @@ def graded_attempt(exercise, learner, steps, capture):
     return Attempt.objects.get(pk=attempt_id)
 
 
-def test_teacher_override_recomputes_and_keeps_history(practice, student, teacher,
+def test_teacher_override_recomputes_and_keeps_history(assigned, student, teacher, staff,
                                                        django_capture_on_commit_callbacks):
-    class_join(student=student, join_code=class_create(teacher=teacher, name="9B").join_code)
-    attempt = graded_attempt(practice, student, SPEC_PATH, django_capture_on_commit_callbacks)
+    verify_teacher(teacher, by=staff)
+    attempt = graded_attempt(assigned, student, SPEC_PATH, django_capture_on_commit_callbacks)
     response = as_user(teacher).post(f"/api/v1/attempts/{attempt.pk}/override/",
                                      {"node": "reply1", "avoided": [], "reason": "Quoting them, not blaming."},
                                      format="json")
@@ -263,9 +277,9 @@ def test_teacher_override_recomputes_and_keeps_history(practice, student, teache
     assert history == [("automatic", None, ""), ("override", teacher.username, "Quoting them, not blaming.")]
 
 
-def test_override_needs_a_reason(practice, student, teacher, django_capture_on_commit_callbacks):
-    class_join(student=student, join_code=class_create(teacher=teacher, name="9B").join_code)
-    attempt = graded_attempt(practice, student, SPEC_PATH, django_capture_on_commit_callbacks)
+def test_override_needs_a_reason(assigned, student, teacher, staff, django_capture_on_commit_callbacks):
+    verify_teacher(teacher, by=staff)
+    attempt = graded_attempt(assigned, student, SPEC_PATH, django_capture_on_commit_callbacks)
     response = as_user(teacher).post(f"/api/v1/attempts/{attempt.pk}/override/",
                                      {"node": "reply1", "avoided": [], "reason": ""}, format="json")
     assert response.status_code == 400
