@@ -12,7 +12,7 @@ from assessments.models import Attempt
 from cms.models import LessonPage
 
 from ..conftest import as_user
-from ..factories import SPEC_SCENARIO, course_lessons, make_academy, make_staff, make_user
+from ..factories import SPEC_SCENARIO, course_lessons, make_academy, make_staff, make_user, verify_teacher
 from .conftest import PASSWORD, PERSONAL_REPLY
 
 Action = AuditEvent.Action
@@ -23,6 +23,7 @@ def events(action):
 
 
 def test_a_grade_override_is_recorded_with_teacher_attempt_and_academy(learner, teacher, academy):
+    verify_teacher(teacher, by=make_staff(academy))
     attempt = Attempt.objects.get(learner=learner, exercise__kind="scenario")
     response = as_user(teacher).post(f"/api/v1/attempts/{attempt.pk}/override/",
                                      {"node": "reply1", "met": [], "reason": "Too vague."}, format="json")

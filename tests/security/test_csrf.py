@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.services import email_verification_token
 from assessments.models import Attempt
-from assessments.services import attempt_start, attempt_submit
+from assessments.services import attempt_override, attempt_start, attempt_submit
 from courses import services as course_services
 
 from ..factories import (
@@ -30,6 +30,7 @@ from ..factories import (
     make_course,
     make_staff,
     make_user,
+    verify_teacher,
 )
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,17 @@ def world(academy, django_capture_on_commit_callbacks):
                                         idempotency_key="to-fail")
     Attempt.objects.filter(pk=w["failed"].pk).update(status=Attempt.Status.FAILED)
     w["open"], _ = attempt_start(exercise=w["scenario"], learner=w["student"])
+    # Grants and consents a write can name: the class's teacher is verified; two learners are invited;
+    # another teacher waits for a decision; academy staff reviewed the graded attempt once.
+    verify_teacher(w["teacher"], by=w["staff"])
+    for key in ("invited", "decliner", "new_teacher", "pending_teacher"):
+        w[key] = make_user(Role.TEACHER if key.endswith("teacher") else Role.STUDENT)
+    for key, who in (("invitation", "invited"), ("invitation2", "decliner")):
+        course_services.invitation_send(actor=w["teacher"], school_class=w["klass"], email=w[who].email)
+        w[key] = w["klass"].invitations.get(email=w[who].email)
+    w["verification"] = course_services.verification_request(teacher=w["pending_teacher"], school="Collège Camus")
+    attempt_override(attempt=w["graded"], actor=w["staff"], overrides={"reply1": {"met": []}}, reason="Vague.")
+    w["override_grading"] = w["graded"].gradings.get(kind="override")
     return w
 
 
@@ -101,8 +113,21 @@ API = [
     ("post", lambda w: "/api/v1/classes/join/", "other", lambda w: {"join_code": w["klass"].join_code}, {201}),
     ("patch", lambda w: f"/api/v1/classes/{w['klass'].pk}/", "teacher", lambda w: {"name": "9B (spring)"}, {200}),
     ("post", lambda w: f"/api/v1/classes/{w['klass'].pk}/rotate-code/", "teacher", lambda w: {}, {200}),
-    ("post", lambda w: f"/api/v1/classes/{w['klass'].pk}/students/", "teacher",
-     lambda w: {"student": w["other"].username}, {201}),
+    ("post", lambda w: f"/api/v1/classes/{w['klass'].pk}/invitations/", "teacher",
+     lambda w: {"email": "someone@example.org"}, {202}),
+    ("delete", lambda w: f"/api/v1/classes/{w['klass'].pk}/invitations/{w['invitation'].pk}/", "teacher",
+     lambda w: {}, {204}),
+    ("post", lambda w: f"/api/v1/invitations/{w['invitation'].pk}/accept/", "invited", lambda w: {}, {201}),
+    ("post", lambda w: f"/api/v1/invitations/{w['invitation2'].pk}/decline/", "decliner", lambda w: {}, {204}),
+    ("delete", lambda w: f"/api/v1/me/classes/{w['klass'].pk}/", "student", lambda w: {}, {204}),
+    ("post", lambda w: "/api/v1/me/teacher-verification/", "new_teacher", lambda w: {"school": "Lycée Hugo"},
+     {202}),
+    ("post", lambda w: f"/api/v1/teacher-verifications/{w['verification'].pk}/approve/", "staff", lambda w: {},
+     {200}),
+    ("post", lambda w: f"/api/v1/teacher-verifications/{w['verification'].pk}/reject/", "staff", lambda w: {},
+     {200}),
+    ("post", lambda w: f"/api/v1/attempts/{w['graded'].pk}/overrides/{w['override_grading'].pk}/reverse/", "staff",
+     lambda w: {"reason": "The reply names their interest."}, {200}),
     ("delete", lambda w: f"/api/v1/classes/{w['klass'].pk}/students/{w['student'].pk}/", "teacher",
      lambda w: {}, {204}),
     ("post", lambda w: f"/api/v1/classes/{w['klass'].pk}/assignments/", "teacher",
@@ -129,8 +154,19 @@ SITE = [
     ("join", lambda w: "/classes/join/", "other", lambda w: {"join_code": w["klass"].join_code}),
     ("new class", lambda w: "/teach/", "teacher", lambda w: {"name": "10C"}),
     ("rotate code", lambda w: f"/teach/classes/{w['klass'].pk}/rotate-code/", "teacher", lambda w: {}),
-    ("roster add", lambda w: f"/teach/classes/{w['klass'].pk}/students/", "teacher",
-     lambda w: {"student": w["other"].username}),
+    ("invite", lambda w: f"/teach/classes/{w['klass'].pk}/invitations/", "teacher",
+     lambda w: {"email": "someone@example.org"}),
+    ("withdraw invitation",
+     lambda w: f"/teach/classes/{w['klass'].pk}/invitations/{w['invitation'].pk}/withdraw/", "teacher", lambda w: {}),
+    ("accept invitation", lambda w: f"/invitations/{w['invitation'].pk}/accept/", "invited", lambda w: {}),
+    ("decline invitation", lambda w: f"/invitations/{w['invitation2'].pk}/decline/", "decliner", lambda w: {}),
+    ("leave class", lambda w: f"/me/classes/{w['klass'].pk}/leave/", "student", lambda w: {}),
+    ("ask verification", lambda w: "/teach/verification/", "new_teacher", lambda w: {"school": "Lycée Hugo"}),
+    ("decide verification", lambda w: f"/academy/verifications/{w['verification'].pk}/approve/", "staff",
+     lambda w: {"note": ""}),
+    ("reverse override",
+     lambda w: f"/attempts/{w['graded'].pk}/reviews/{w['override_grading'].pk}/reverse/", "staff",
+     lambda w: {"reason": "The reply names their interest."}),
     ("roster remove", lambda w: f"/teach/classes/{w['klass'].pk}/students/{w['student'].pk}/remove/", "teacher",
      lambda w: {}),
     ("assign", lambda w: f"/teach/classes/{w['klass'].pk}/assignments/", "teacher",
@@ -152,7 +188,8 @@ class _Id:
 
 
 IDS = {key: _Id() for key in ("course", "lesson", "scenario", "open", "graded", "failed", "klass", "student",
-                              "assignment")}  # stand-ins, to name the routes
+                              "assignment", "invitation", "invitation2", "verification",
+                              "override_grading")}  # stand-ins, to name the routes
 
 
 def snapshot() -> dict:

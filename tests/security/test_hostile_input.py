@@ -8,10 +8,10 @@ import pytest
 from accounts.models import Role, User
 from assessments.models import Attempt, Exercise
 from courses.models import SchoolClass
-from courses.services import class_create, class_join
+from courses.services import class_create
 
 from ..conftest import as_user, error_codes
-from ..factories import PASSING_PATH, QUIZ, SPEC_SCENARIO, make_user
+from ..factories import PASSING_PATH, QUIZ, SPEC_SCENARIO, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -170,12 +170,10 @@ def test_a_reply_over_the_limit_is_refused_and_stores_nothing(practice, student)
 
 def test_override_reasons_are_stored_as_given_and_long_ones_refused(practice, student, teacher,
                                                                     django_capture_on_commit_callbacks):
-    klass = class_create(teacher=teacher, name="9B")
-    class_join(student=student, join_code=klass.join_code)
     with django_capture_on_commit_callbacks(execute=True):
         attempt_id = as_user(student).post(f"/api/v1/exercises/{practice.pk}/attempts/",
                                            {"steps": PASSING_PATH}, format="json").json()["id"]
-    client = as_user(teacher)
+    client = as_user(make_staff(practice.academy))  # reviews a practice exercise: its academy's staff
     url = f"/api/v1/attempts/{attempt_id}/override/"
     too_long = client.post(url, {"node": "reply1", "met": [], "reason": "W" * 2001}, format="json")
     assert too_long.status_code == 400 and error_codes(too_long) == ["max_length"]
