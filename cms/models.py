@@ -12,7 +12,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from .blocks import LESSON_BLOCKS
-from .forms import LessonPageForm
+from .forms import CoursePageForm, LessonPageForm
 
 
 class ContentPageQuerySet(PageQuerySet):
@@ -117,6 +117,7 @@ class CoursePage(PreviewMixin, Page):
         FieldPanel("cover_alt"),
         FieldPanel("competencies"),
     ]
+    base_form_class = CoursePageForm  # the cover is one of the academy's images
     search_fields = Page.search_fields + [index.SearchField("summary")]
     parent_page_types = ["cms.CurriculumPage"]
     subpage_types = ["cms.ModulePage"]

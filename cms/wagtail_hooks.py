@@ -4,7 +4,13 @@
   revisions, previews, workflow actions, ...) refuses staff of other
   academies with a 404, on top of Wagtail's own page permissions
   (`AcademyScopedPageViewSet`, registered for every page type of this app).
-- Page choosers list only the user's academies' pages and live pages.
+- Page choosers list only the user's academies' pages (the root and home page
+  as the way down to them); browsing from another academy's page is a 404.
+- Bulk actions, the admin API's images and documents, the wagtail-localize
+  translations report and snippet API, image and document permissions (by
+  academy membership) and the site history go through `admin_tenancy.py`;
+  the Wagtail views without an extension point are adjusted in
+  `admin_patches.py`. `tests/cms/test_tenancy_walk.py` walks every admin URL.
 - Exercises are snippets limited to the user's academies (index, chooser,
   edit, inspect, history); only `visibility` and `attempt_limit` can be
   edited here, since documents change only by import (a new version each
@@ -26,6 +32,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton, ListingButton
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
@@ -36,6 +44,8 @@ from wagtail.snippets.views import snippets as snippet_views
 from accounts.selectors import academy_ids_of
 from assessments.models import Exercise
 
+from . import admin_patches, admin_tenancy
+from .admin_tenancy import navigable_q, pages_in_scope, path_in_scope
 from .exercise_admin import ExerciseAuthoringView, ExerciseDownloadView, ExerciseUploadView
 from .models import AcademyPage, CoursePage, CurriculumPage, HomePage, LessonPage, ModulePage
 
@@ -43,39 +53,6 @@ from .models import AcademyPage, CoursePage, CurriculumPage, HomePage, LessonPag
 
 # URL keyword arguments of Wagtail's page admin views that name a page.
 PAGE_URL_KWARGS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id", "pk")
-
-
-def academy_page_paths(user) -> list[str]:
-    """Tree paths of the user's academies' pages, in every locale (cached on the user)."""
-    if not hasattr(user, "_parley_academy_paths"):
-        ids = academy_ids_of(user)
-        user._parley_academy_paths = list(
-            AcademyPage.objects.filter(academy_id__in=ids).values_list("path", flat=True)
-        ) if ids else []
-    return user._parley_academy_paths
-
-
-def path_in_scope(user, page_path: str) -> bool:
-    """A page is the user's business if it lies under one of their academy pages, or
-    above one (the root and home pages they navigate through)."""
-    if user.is_superuser:
-        return True
-    return any(page_path.startswith(p) or p.startswith(page_path) for p in academy_page_paths(user))
-
-
-def pages_in_scope(user, page_ids) -> bool:
-    if user.is_superuser:
-        return True
-    paths = list(Page.objects.filter(pk__in=page_ids).values_list("path", flat=True))
-    return all(path_in_scope(user, p) for p in paths)
-
-
-def scope_q(user) -> Q:
-    """Pages under the user's academies (any locale)."""
-    q = Q(pk__in=[])
-    for p in academy_page_paths(user):
-        q |= Q(path__startswith=p)
-    return q
 
 
 class AcademyScopeMixin:
@@ -113,10 +90,15 @@ def register_scoped_page_viewsets():
 
 @hooks.register("construct_page_chooser_queryset")
 def limit_page_chooser(pages, request):
-    """Link targets: the user's own academies' pages, and live pages anywhere."""
+    """Link targets: the user's own academies' pages only (any locale), with the root and
+    home page as the way down to them. Browsing from another academy's page is a 404: the
+    chooser would show that page itself above its (filtered) children."""
     if request.user.is_superuser:
         return pages
-    return pages.filter(Q(live=True) | scope_q(request.user))
+    parent_id = (request.resolver_match.kwargs if request.resolver_match else {}).get("parent_page_id")
+    if parent_id is not None and not pages_in_scope(request.user, [parent_id]):
+        raise Http404("No such page.")
+    return pages.filter(navigable_q(request.user))
 
 
 # --- Translations (wagtail-localize) -------------------------------------------------------
@@ -152,12 +134,65 @@ def _guarded_update_translations(request, translation_source_id):
 @hooks.register("register_admin_urls")
 def guard_translation_submission():
     """wagtail-localize checks only the model-wide `submit_translation` permission before
-    translating a page; these patterns come first (cms precedes wagtail_localize in
-    INSTALLED_APPS) and add the page's own edit permission and academy."""
+    translating a page, and its report and snippet API list every academy's objects; these
+    patterns come first (cms precedes wagtail_localize in INSTALLED_APPS): the submission
+    adds the page's own edit permission and academy, the report and the API list only
+    what the user may see (`admin_tenancy.visible_instances`)."""
+    report = admin_tenancy.translations_report_view_class()
+    snippets_api = admin_tenancy.snippet_api_viewset_class()
     return [
         path("localize/submit/page/<int:page_id>/", _guarded_submit_page_translation),
         path("localize/update/<int:translation_source_id>/", _guarded_update_translations),
+        path("localize/reports/translations/", report.as_view()),
+        path("localize/reports/translations/results/", report.as_view(results_only=True)),
+        path("localize/api/snippets/<slug:app_label>/<slug:model_name>/", snippets_api.as_view({"get": "list"})),
+        path("localize/api/snippets/<slug:app_label>/<slug:model_name>/<str:pk>/",
+             snippets_api.as_view({"get": "retrieve"})),
+        *admin_tenancy.localize_guard_patterns(),
     ]
+
+
+# --- Everything else that lists objects: bulk actions, admin API, media, reports -------------
+
+# Registered after Wagtail's own (a higher order): for the same model and action type the
+# last registration wins, so these replace Wagtail's bulk actions.
+for _action_class in admin_tenancy.BULK_ACTIONS:
+    hooks.register("register_bulk_action", _action_class, order=100)
+
+
+@hooks.register("construct_admin_api", order=100)
+def tenant_admin_api(router):
+    """After wagtail.images and wagtail.documents registered their endpoints: the same
+    endpoints, listing only what the user may see."""
+    for name, endpoint in list(router._endpoints.items()):
+        if name in ("images", "documents"):
+            router.register_endpoint(name, admin_tenancy.tenant_api_endpoint(endpoint))
+
+
+@hooks.register("register_admin_urls")
+def media_by_id_answers_like_missing():
+    return admin_tenancy.media_guard_patterns()
+
+
+# Images and documents: Wagtail's collection permissions, decided by academy membership.
+# exact_class: these hooks may be imported before wagtail.images and wagtail.documents
+# register their own policies (in their ready()), and an exact registration wins.
+register_permission_policy(get_image_model(), admin_tenancy.AcademyCollectionPolicy(
+    get_image_model(), auth_model="wagtailimages.Image", owner_field_name="uploaded_by_user"), exact_class=True)
+register_permission_policy(get_document_model(), admin_tenancy.AcademyCollectionPolicy(
+    get_document_model(), auth_model="wagtaildocs.Document", owner_field_name="uploaded_by_user"),
+    exact_class=True)
+
+
+@hooks.register("construct_reports_menu")
+def hide_site_wide_reports(request, menu_items):
+    """The page types usage report counts the whole site's pages: superusers only
+    (`admin_patches`)."""
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
+
+
+admin_patches.apply()
 
 
 # --- Exercises -----------------------------------------------------------------------------

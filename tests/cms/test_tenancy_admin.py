@@ -6,10 +6,11 @@ from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, Revision
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from accounts.models import AcademyMembership
 from assessments.models import Exercise
-from cms.models import AcademyPage, CurriculumPage, ModulePage
+from cms.models import AcademyPage, CoursePage, CurriculumPage, ModulePage
 
 from ..conftest import signed_in
 from ..factories import course_lessons, course_modules, import_exercise, make_course, make_staff
@@ -118,11 +119,20 @@ def test_listings_and_reports_never_show_another_academys_drafts(world, editor_a
         assert secret not in body, url
 
 
-def test_the_page_chooser_offers_own_pages_and_live_pages_only(world, editor_a):
-    response = signed_in(editor_a).get(f"/cms/choose-page/{world['curriculum_b'].pk}/")
-    body = response.content.decode()
-    assert "Beta course" in body  # live: linkable from anywhere
-    assert "Beta unpublished course" not in body
+def test_the_page_chooser_offers_only_the_users_own_academys_pages(world, editor_a):
+    client = signed_in(editor_a)
+    home = world["academy_page_b"].get_parent()
+    at_home = client.get(f"/cms/choose-page/{home.pk}/").content.decode()
+    assert "Academy Alpha" in at_home
+    assert "Academy Beta" not in at_home  # not even B's live academy page
+    # Browsing from inside B's tree, even a live page, is refused: the chooser would name it.
+    for page in ("curriculum_b", "course_b", "draft_b"):
+        assert client.get(f"/cms/choose-page/{world[page].pk}/").status_code == 404
+    search = client.get("/cms/choose-page/search/?q=course").content.decode()
+    assert "Alpha course" in search and "Beta course" not in search
+    chosen = client.get(f"/cms/choose-page/chosen-multiple/?id={world['course_b'].pk}"
+                        f"&id={world['course_a'].pk}").content.decode()
+    assert "Alpha course" in chosen and "Beta course" not in chosen
 
 
 def test_translation_submission_is_refused_for_another_academys_page(world, editor_a, locales):
@@ -243,6 +253,7 @@ def test_a_lesson_cannot_embed_another_academys_exercise(world, exercises, edito
                            lesson_form(lesson, [("exercise", {"exercise": exercises[1].pk})]))
     assert response.status_code == 200  # the form again, with the error
     assert "only their own academy" in response.content.decode()
+    assert "Beta river" not in response.content.decode()  # the refused exercise is not named
     assert Revision.page_revisions.filter(object_id=str(lesson.pk)).count() == revisions
 
     response = client.post(f"/cms/pages/{lesson.pk}/edit/",
@@ -263,3 +274,94 @@ def test_staff_groups_follow_memberships(academy_a, academy_b):
     membership.delete()
     assert not user.groups.exists()
     assert user.has_perm("wagtailadmin.access_admin") is False
+
+
+def illustration(image) -> dict:
+    return {"image": image.pk, "alt": "A map.", "caption": ""}
+
+
+def test_a_lesson_cannot_embed_another_academys_image(world, editor_a, academy_a, academy_b):
+    lesson = course_lessons(world["course_a"])[0]
+    image_b, image_a = make_image(academy_b, title="beta-secret-map"), make_image(academy_a, title="alpha-map")
+    client = signed_in(editor_a)
+    revisions = Revision.page_revisions.filter(object_id=str(lesson.pk)).count()
+    response = client.post(f"/cms/pages/{lesson.pk}/edit/", lesson_form(lesson, [("image", illustration(image_b))]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "only their own academy&#x27;s images" in body or "only their own academy's images" in body
+    assert "beta-secret-map" not in body  # neither named nor shown in the chooser again
+    assert Revision.page_revisions.filter(object_id=str(lesson.pk)).count() == revisions
+
+    response = client.post(f"/cms/pages/{lesson.pk}/edit/", lesson_form(lesson, [("image", illustration(image_a))]))
+    assert response.status_code == 302
+    assert Revision.page_revisions.filter(object_id=str(lesson.pk)).count() == revisions + 1
+
+
+def course_form(page, **changes) -> dict:
+    data = {"title": page.title, "slug": page.slug, "summary": page.summary, "level": page.level,
+            "language": page.language, "estimated_hours": page.estimated_hours, "cover_alt": "",
+            "competencies": "[]", "comments": inline_formset([])}
+    data.update(changes)
+    return nested_form_data(data)
+
+
+def test_a_course_cover_cannot_be_another_academys_image(world, editor_a, academy_a, academy_b):
+    course = world["course_a"]
+    image_b, image_a = make_image(academy_b, title="beta-secret-cover"), make_image(academy_a, title="alpha-cover")
+    client = signed_in(editor_a)
+    revisions = Revision.page_revisions.filter(object_id=str(course.pk)).count()
+    response = client.post(f"/cms/pages/{course.pk}/edit/", course_form(course, cover_image=image_b.pk))
+    assert response.status_code == 200
+    assert "own academy" in response.content.decode()
+    assert "beta-secret-cover" not in response.content.decode()
+    assert Revision.page_revisions.filter(object_id=str(course.pk)).count() == revisions
+
+    response = client.post(f"/cms/pages/{course.pk}/edit/", course_form(course, cover_image=image_a.pk))
+    assert response.status_code == 302
+    assert CoursePage.objects.get(pk=course.pk).get_latest_revision_as_object().cover_image_id == image_a.pk
+
+
+# --- staff whose membership ended ----------------------------------------------------------
+
+
+@pytest.fixture
+def demoted(academy_a, exercises):
+    """An editor of A whose membership was deleted; `linger` puts their old group back, as a
+    role change that forgot the groups would have left it."""
+    from cms.tenancy import academy_group
+
+    user = make_staff(academy_a, AcademyMembership.StaffRole.EDITOR)
+    AcademyMembership.objects.filter(user=user).delete()
+
+    def linger():
+        user.groups.add(academy_group(academy_a, AcademyMembership.StaffRole.EDITOR))
+
+    return user, linger
+
+
+def former_staff_urls(exercise):
+    return [snippet_url("authoring", exercise.pk), snippet_url("download", exercise.pk),
+            snippet_url("download", exercise.pk) + "?version=1", snippet_url("edit", exercise.pk)]
+
+
+def test_staff_whose_membership_ended_get_no_exercise_screens_or_downloads(demoted, exercises):
+    user, _ = demoted
+    assert not user.groups.exists()
+    client = signed_in(user)
+    for url in former_staff_urls(exercises[0]):
+        assert client.get(url).status_code in REFUSED, url
+    assert client.get("/cms/").status_code in REFUSED
+
+
+def test_the_cms_decides_by_membership_even_if_a_group_lingers(demoted, exercises, world, academy_a):
+    user, linger = demoted
+    linger()
+    assert user.has_perm("wagtailadmin.access_admin")  # the stale group still opens the admin
+    client = signed_in(user)
+    for url in former_staff_urls(exercises[0]):
+        assert client.get(url).status_code in REFUSED, url
+    image = make_image(academy_a, title="alpha-private-map")
+    assert client.get(f"/cms/images/{image.pk}/").status_code in REFUSED
+    assert "alpha-private-map" not in client.get("/cms/images/").content.decode()
+    module = course_modules(world["course_a"])[0]
+    assert client.get(f"/cms/pages/{module.pk}/edit/").status_code in REFUSED
