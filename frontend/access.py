@@ -22,43 +22,29 @@ ERROR_MESSAGES = {
 }
 
 
-# The one definition of each role is accounts.roles; these names are the site's.
-is_staff_member = is_academy_staff
-__all__ = ["is_staff_member", "is_student", "is_teacher", "teacher_required", "staff_required",
+# The one definition of each role is accounts.roles; the site's guards and pages use it.
+__all__ = ["is_academy_staff", "is_student", "is_teacher", "role_required", "teacher_required", "staff_required",
            "student_required", "error_text"]
 
 
-def teacher_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not is_teacher(request.user):
-            raise PermissionDenied(_("Only teachers can open this page."))
-        return view(request, *args, **kwargs)
+def role_required(has_role, refusal):
+    """A page guard: sign in first, then `has_role(user)` (accounts.roles) or a 403 saying `refusal`."""
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user):
+                raise PermissionDenied(refusal)
+            return view(request, *args, **kwargs)
 
-    return wrapped
+        return wrapped
 
-
-def staff_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not is_staff_member(request.user):
-            raise PermissionDenied(_("Only academy staff can open this page."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+    return decorator
 
 
-def student_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not is_student(request.user):
-            raise PermissionDenied(_("Only student accounts can open this page."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+teacher_required = role_required(is_teacher, gettext_lazy("Only teachers can open this page."))
+staff_required = role_required(is_academy_staff, gettext_lazy("Only academy staff can open this page."))
+student_required = role_required(is_student, gettext_lazy("Only student accounts can open this page."))
 
 
 def error_text(exc) -> str:

@@ -12,13 +12,13 @@ from api.errors import error_body
 from api.throttles import AuthAccountThrottle, AuthAddressThrottle, refusal_wait
 from courses import dashboards
 
-from .access import is_staff_member, is_teacher
+from .access import is_academy_staff, is_teacher
 from .forms import SignUpForm
 
 
 def home(request):
     context = {"section": "home"}
-    if request.user.is_authenticated and not is_teacher(request.user) and not is_staff_member(request.user):
+    if request.user.is_authenticated and not is_teacher(request.user) and not is_academy_staff(request.user):
         context["overview"] = dashboards.learner_overview(learner=request.user)[:3]
     return render(request, "frontend/home.html", context)
 
