@@ -15,6 +15,12 @@ def restore_wagtail_base_rows():
 
 
 @pytest.fixture
+def wagtail_base_rows(transactional_db):
+    """A transactional test that builds academies needs the locale and roots back first."""
+    restore_wagtail_base_rows()
+
+
+@pytest.fixture
 def real_broker(transactional_db):
     """Tasks go through the configured broker to a separate worker process."""
     restore_wagtail_base_rows()

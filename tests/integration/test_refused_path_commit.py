@@ -15,7 +15,7 @@ def submit(client, exercise, steps):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_refusal_row_is_committed_with_the_400(academy, student):
+def test_the_refusal_row_is_committed_with_the_400(wagtail_base_rows, academy, student):
     # Outside a test transaction: the API's per-request transaction really commits or rolls back.
     practice = import_exercise(academy, visibility="practice")
     response = submit(as_user(student), practice, [PASSING_PATH[0], {"node": "lobby"}, PASSING_PATH[2]])
