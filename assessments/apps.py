@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class AssessmentsConfig(AppConfig):
     name = "assessments"
+
+    def ready(self):
+        from accounts.privacy import privacy_register
+
+        from .privacy import PART
+
+        privacy_register(PART)  # what export and deletion do with this app's records about a person

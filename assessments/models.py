@@ -107,6 +107,11 @@ class Attempt(models.Model):
         return f"attempt {self.pk} ({self.status})"
 
 
+# The reason of the override row that freezes a deleted account's graded criteria
+# (assessments/privacy.py): written by no one, it cannot be reversed.
+REDACTION_REASON = "Replies redacted when the account was deleted; criteria kept as graded."
+
+
 class Grading(models.Model):
     """One result an attempt had: automatic, regrade, teacher override or staff retry."""
 
@@ -136,6 +141,10 @@ class Grading(models.Model):
 
     def __str__(self):
         return f"{self.kind} grading of attempt {self.attempt_id}"
+
+    @property
+    def is_redaction(self) -> bool:
+        return self.kind == self.Kind.OVERRIDE and self.actor_id is None and self.reason == REDACTION_REASON
 
 
 class RegradeBatch(models.Model):

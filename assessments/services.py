@@ -473,7 +473,7 @@ def attempt_override(*, attempt: Attempt, actor, overrides: dict, reason: str) -
             raise Conflict.single("not_graded", "Only graded attempts can be reviewed.", None)
         merged = {**overrides_in_effect(locked)}
         # Per reply and per list: changing "avoided" keeps an earlier review of "met" (and the
-        # criteria frozen when a deleted account's replies were redacted, accounts/privacy.py).
+        # criteria frozen when a deleted account's replies were redacted, assessments/privacy.py).
         for node_id, override in overrides.items():
             merged[node_id] = {**merged.get(node_id, {}), **override} if isinstance(override, dict) else override
         try:
@@ -506,7 +506,7 @@ def attempt_override_reverse(*, attempt: Attempt, grading_id: int, actor, reason
         target = next((g for g in reviews if g.pk == grading_id and g.kind == Grading.Kind.OVERRIDE), None)
         if target is None:
             raise NotFound.single("not_found", "No such override.")
-        if target.actor_id is None and target.reason.startswith("Replies redacted"):
+        if target.is_redaction:
             raise Conflict.single("frozen", "These criteria were frozen when the replies were redacted.", None)
         if reviews[-1].pk != target.pk:
             raise Conflict.single("not_latest", "Reverse the later reviews first.", None)

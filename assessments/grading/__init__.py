@@ -10,7 +10,7 @@ Everything other apps may use is exported here:
 
     ENGINE_VERSION, Problem, InvalidDocument, InvalidAnswer, NormalisedDocument,
     document_kind, validate_document, normalise_document, compute_bounds,
-    check_answers, grade, grade_normalised, learner_node, advance, learner_summary
+    check_answers, grade, grade_normalised, learner_node, advance, learner_summary, word_count
 
 The functions accept documents as stored and validate them on the way in,
 except a NormalisedDocument (normalise_document's output), which they take
@@ -19,6 +19,7 @@ as it is; grade_normalised takes any normalised document as it is.
 from .documents import NormalisedDocument, document_kind, normalise_document, validate_document
 from .engine import advance, check_answers, compute_bounds, grade, grade_normalised, learner_node, learner_summary
 from .problems import InvalidAnswer, InvalidDocument, Problem
+from .text import word_count
 from .versions import ENGINE_VERSION
 
 __all__ = [
@@ -37,4 +38,5 @@ __all__ = [
     "learner_summary",
     "normalise_document",
     "validate_document",
+    "word_count",
 ]

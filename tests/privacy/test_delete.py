@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 
 from accounts.models import ApiToken, AuditEvent, Role, User
-from accounts.privacy import FORMER_PREFIX, REDACTED_WORD
+from accounts.privacy import FORMER_PREFIX
 from assessments.models import Attempt, Grading
+from assessments.privacy import REDACTED_WORD
 from assessments.services import attempt_override, attempt_start, regrade_attempts, regrade_start
 from courses import progress
 from courses.models import ClassInvitation, ClassMembership, Enrolment, Extension, LessonCompletion

@@ -1,0 +1,97 @@
+"""What courses keeps about a person, for the account export and deletion (accounts/privacy.py).
+
+Enrolments, lesson reads, memberships and extensions stay on deletion (statistics and the class
+matrix count them, pointing at the anonymised row); invitations hold an address, so they go.
+"""
+from accounts.models import User
+from accounts.privacy import PrivacyPart
+
+from .models import (
+    ClassInvitation,
+    ClassMembership,
+    Enrolment,
+    Extension,
+    LessonCompletion,
+    SchoolClass,
+    TeacherVerification,
+)
+
+RECORDS = {
+    "courses.Enrolment.learner": "exported; kept for statistics",
+    "courses.LessonCompletion.learner": "exported; kept for statistics",
+    "courses.ClassMembership.student": "exported; kept for the class matrix",
+    "courses.Extension.student": "exported; kept for the class matrix",
+    "courses.SchoolClass.teacher": "exported; archived on deletion",
+    "courses.ClassInvitation.invited_by": "not exported (invitations the teacher sent others); "
+                                          "pending ones deleted with the account",
+    "courses.TeacherVerification.teacher": "exported; kept, revoked, on deletion",
+    "courses.TeacherVerification.decided_by": "not exported (staff decisions on others); kept for the record",
+}
+
+
+def _address(learner_id: int) -> str:
+    """The address invitations are matched by (stored casefolded), or "" when there is none."""
+    email = User.objects.filter(pk=learner_id).values_list("email", flat=True).first()
+    return (email or "").casefold()
+
+
+def courses_learner_export(*, learner_id: int) -> dict:
+    """Enrolments, reads, memberships, extensions, classes taught, invitations to the learner's
+    address and teacher verifications: eight queries (one finds the address)."""
+    address = _address(learner_id)
+    return {
+        "enrolments": [
+            {"course": e["course_id"], "title": e["course__title"], "source": e["source"], "at": e["created_at"]}
+            for e in Enrolment.objects.filter(learner_id=learner_id).order_by("created_at", "id").values(
+                "course_id", "course__title", "source", "created_at")
+        ],
+        "lessons_read": [
+            {"lesson": r["lesson_id"], "title": r["lesson__title"], "at": r["read_at"]}
+            for r in LessonCompletion.objects.filter(learner_id=learner_id).order_by("read_at", "id").values(
+                "lesson_id", "lesson__title", "read_at")
+        ],
+        "class_memberships": [
+            {"class": m["school_class_id"], "name": m["school_class__name"], "joined_at": m["joined_at"]}
+            for m in ClassMembership.objects.filter(student_id=learner_id).order_by("joined_at", "id").values(
+                "school_class_id", "school_class__name", "joined_at")
+        ],
+        "extensions": [
+            {"class": x["assignment__school_class_id"], "module": x["assignment__module_id"],
+             "module_title": x["assignment__module__title"], "due_at": x["due_at"]}
+            for x in Extension.objects.filter(student_id=learner_id).order_by("id").values(
+                "assignment__school_class_id", "assignment__module_id", "assignment__module__title", "due_at")
+        ],
+        "classes_taught": [
+            {"id": c["id"], "name": c["name"], "created_at": c["created_at"], "archived_at": c["archived_at"]}
+            for c in SchoolClass.objects.filter(teacher_id=learner_id).order_by("created_at", "id").values(
+                "id", "name", "created_at", "archived_at")
+        ],
+        "class_invitations": [
+            {"class": i["school_class_id"], "name": i["school_class__name"], "at": i["created_at"],
+             "accepted_at": i["accepted_at"]}
+            for i in ClassInvitation.objects.filter(email=address).exclude(email="").order_by("created_at", "id")
+            .values("school_class_id", "school_class__name", "created_at", "accepted_at")
+        ] if address else [],
+        "teacher_verifications": list(TeacherVerification.objects.filter(teacher_id=learner_id)
+                                      .order_by("created_at", "id").values(
+            "school", "note", "state", "created_at", "decided_at", "revoked_at")),
+    }
+
+
+def courses_learner_anonymise(*, learner_id: int, now) -> dict:
+    """Invitations to the person's address, and those they sent that nobody answered, go; a
+    teacher's verification stops counting and loses its free text; their classes are archived.
+    Runs inside the account deletion's transaction, before the address is wiped."""
+    address = _address(learner_id)
+    if address:
+        ClassInvitation.objects.filter(email=address).delete()
+    ClassInvitation.objects.filter(invited_by_id=learner_id, accepted_at__isnull=True).delete()
+    verifications = TeacherVerification.objects.filter(teacher_id=learner_id)
+    verifications.filter(revoked_at__isnull=True).update(revoked_at=now)
+    verifications.update(note="", decision_note="")
+    archived = SchoolClass.objects.filter(teacher_id=learner_id, archived_at__isnull=True).update(archived_at=now)
+    return {"classes_archived": archived}
+
+
+PART = PrivacyPart(app="courses", records=RECORDS, export=courses_learner_export,
+                   anonymise=courses_learner_anonymise, export_queries=8)
