@@ -507,6 +507,44 @@ class AcceptedOut(serializers.Serializer):
     detail = serializers.CharField()
 
 
+_DRY_RUN_HELP = "true: only say what sending would do (nothing is written or mailed); default false: send"
+
+
+class BulkInvitationTextIn(serializers.Serializer):
+    text = serializers.CharField(trim_whitespace=False, help_text="the CSV, as text")
+    dry_run = serializers.BooleanField(default=False, help_text=_DRY_RUN_HELP)
+
+
+class BulkInvitationFileIn(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True, help_text="the CSV file (UTF-8)")
+    dry_run = serializers.BooleanField(default=False, help_text=_DRY_RUN_HELP)
+
+
+class BulkInvitationRowOut(serializers.Serializer):
+    line = serializers.IntegerField(help_text="the line of the file the row ends on, from 1")
+    email = serializers.CharField(help_text="the address as stored (case-folded), or the cell as written if invalid")
+    fate = serializers.ChoiceField(choices=["invite", "pending", "duplicate", "invalid"], help_text=(
+        "invite: would be (dry run) or was invited, the same words whether or not the address has an account "
+        "or is in the class; pending: this class's invitation to it waits for an answer, nothing is sent; "
+        "duplicate: repeats an earlier row; invalid: not an email address"))
+
+
+class BulkInvitationCountsOut(serializers.Serializer):
+    invite = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    duplicate = serializers.IntegerField()
+    invalid = serializers.IntegerField()
+
+
+class BulkInvitationOut(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    header = serializers.ListField(child=serializers.CharField(allow_blank=True), allow_null=True,
+                                   help_text="the cells of the first row when it was read as a header (none of "
+                                             "them holds an @), else null")
+    counts = BulkInvitationCountsOut()
+    rows = BulkInvitationRowOut(many=True)
+
+
 class ClassRefOut(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()

@@ -98,6 +98,67 @@ class AttemptThrottle(RateFromSettings):
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
 
 
+class InvitationThrottle(RateFromSettings):
+    """Invitation requests a teacher makes (one, or one file), at the rate of join tries."""
+
+    scope = "join"
+
+    def get_cache_key(self, request, view):
+        if not request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": "invite-account", "ident": request.user.pk}
+
+
+class InvitationBudgetThrottle(RateFromSettings):
+    """The addresses a teacher invites, one by one or by the file (THROTTLE_INVITATIONS, per hour by
+    default): each mails a stranger, so a file of 300 rows to invite costs 300, not one request.
+    `cost` is counted whole or not at all; the cost of a file is its rows to invite as the dry run
+    shows them, not the mails that went out (addresses already in the class get none, and charging
+    only the mails would let the remaining budget tell which addresses those were)."""
+
+    scope = "invitations"
+
+    def __init__(self, cost: int = 1):
+        self.cost = cost
+        super().__init__()
+
+    def get_rate(self):
+        # A rate table set without this scope (a test's, an old environment's) leaves it unlimited.
+        self.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        return self.THROTTLE_RATES.get(self.scope)
+
+    def get_cache_key(self, request, view):
+        if not request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+    def allow_request(self, request, view):
+        if self.rate is None or self.cost <= 0:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.history = self.cache.get(self.key, [])
+        self.now = self.timer()
+        while self.history and self.history[-1] <= self.now - self.duration:
+            self.history.pop()
+        if len(self.history) + self.cost > self.num_requests:
+            return False
+        self.history[:0] = [self.now] * self.cost  # newest first, as SimpleRateThrottle keeps them
+        self.cache.set(self.key, self.history, self.duration)
+        return True
+
+    def remaining(self) -> int:
+        return max(0, self.num_requests - len(self.history)) if self.rate is not None else self.cost
+
+    def wait(self):
+        """Seconds until enough of the budget is free for `cost` (the whole window if it never will be)."""
+        excess = len(self.history) + self.cost - self.num_requests
+        if self.cost > self.num_requests or excess <= 0:
+            return self.duration
+        return max(0.0, self.duration - (self.now - self.history[-excess]))
+
+
 def refusal_wait(request, throttles) -> int | None:
     """For views outside DRF: None when every throttle allows the request, else the whole seconds to wait
     (at least 1) for the Retry-After header. Every throttle counts the try, as DRF's views do."""
@@ -105,3 +166,12 @@ def refusal_wait(request, throttles) -> int | None:
     if not waits:
         return None
     return max(1, math.ceil(max((w or 0) for w in waits)))
+
+
+def invitation_budget_wait(request, cost: int) -> int | None:
+    """Spend `cost` of the teacher's invitation budget: None when it held them, else the whole seconds
+    to wait (at least 1) for Retry-After; a refusal spends nothing."""
+    budget = InvitationBudgetThrottle(cost=cost)
+    if budget.allow_request(request, None):
+        return None
+    return max(1, math.ceil(budget.wait()))

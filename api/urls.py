@@ -63,6 +63,8 @@ urlpatterns = [
     path("classes/<str:class_id>/at-risk/", classes.AtRiskView.as_view(), name="at-risk"),
     path("classes/<str:class_id>/replies/", classes.ClassRepliesView.as_view(), name="class-replies"),
     path("classes/<str:class_id>/invitations/", classes.ClassInvitationsView.as_view(), name="class-invitations"),
+    path("classes/<str:class_id>/invitations/bulk/", classes.BulkInvitationsView.as_view(),
+         name="class-invitations-bulk"),  # before the invitation's own path, which would take "bulk" as an id
     path("classes/<str:class_id>/invitations/<str:invitation_id>/", classes.ClassInvitationView.as_view(),
          name="class-invitation"),
     path("me/invitations/", classes.MyInvitationsView.as_view(), name="my-invitations"),

@@ -192,6 +192,8 @@ REST_FRAMEWORK = {
         "auth": env_str("THROTTLE_AUTH", "30/min"),
         "join": env_str("THROTTLE_JOIN", "30/min"),
         "attempts": env_str("THROTTLE_ATTEMPTS", "120/min"),
+        # Addresses a teacher invites, one by one or by file (api.throttles.InvitationBudgetThrottle).
+        "invitations": env_str("THROTTLE_INVITATIONS", "1000/hour"),
     },
     # How many proxies in front append to X-Forwarded-For; 0 trusts only the socket's address (a client
     # could otherwise name a fresh address for each try and slip the per-address limits).

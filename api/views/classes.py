@@ -5,31 +5,24 @@ from django.db.models import Count
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.privacy import display_name
 from assessments.models import Attempt
-from courses import access, dashboards, progress, services
+from courses import access, bulk_invitations, dashboards, progress, services
 from courses.models import SchoolClass
 
 from .. import serializers as s
+from ..parsers import JSONParser
 from ..permissions import IsStudent, IsTeacher
 from ..schema import error_responses
-from ..throttles import JoinAccountThrottle, JoinAddressThrottle, RateFromSettings
+from ..throttles import InvitationThrottle, JoinAccountThrottle, JoinAddressThrottle, invitation_budget_wait
 from .base import int_or_404, validated
-
-
-class InvitationThrottle(RateFromSettings):
-    """Invitations a teacher sends, at the rate of join tries: each one mails a stranger."""
-
-    scope = "join"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": "invite-account", "ident": request.user.pk}
 
 
 def class_json(school_class, students=None) -> dict:
@@ -269,6 +262,13 @@ class ClassRepliesView(GenericAPIView):
 # --- invitations ---------------------------------------------------------------------------
 
 
+def spend_invitations(request, view, cost: int) -> None:
+    """Charge `cost` invitations to the teacher's hourly budget (api.throttles), or answer 429."""
+    wait = invitation_budget_wait(request, cost)
+    if wait is not None:
+        raise Throttled(wait=wait, detail=f"Over your invitation budget: {cost} would exceed it.")
+
+
 class ClassInvitationsView(APIView):
     permission_classes = [IsTeacher]
 
@@ -288,6 +288,7 @@ class ClassInvitationsView(APIView):
     def post(self, request, class_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
         data = validated(s.InvitationIn, request.data)
+        spend_invitations(request, self, 1)
         services.invitation_send(actor=request.user, school_class=school_class, email=data["email"])
         return Response({"detail": "If the address is right, its owner has been invited."},
                         status=status.HTTP_202_ACCEPTED)
@@ -301,6 +302,46 @@ class ClassInvitationView(APIView):
         school_class = services.access_class(user=request.user, class_id=class_id)
         services.invitation_withdraw(actor=request.user, school_class=school_class, invitation_id=invitation_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BulkInvitationsView(APIView):
+    """A file of addresses: a dry run, then the same request without it sends (courses/bulk_invitations.py)."""
+
+    permission_classes = [IsTeacher]
+    parser_classes = [JSONParser, MultiPartParser]
+    throttle_classes = [InvitationThrottle]  # the request; the invitations are charged by count below
+
+    @extend_schema(
+        request={"application/json": s.BulkInvitationTextIn, "multipart/form-data": s.BulkInvitationFileIn},
+        responses={200: s.BulkInvitationOut, 202: s.BulkInvitationOut, **error_responses(409)}, tags=["classes"],
+        description=(
+            f"Invite the addresses of a CSV: a `file` (multipart) or its `text` (JSON). At most "
+            f"{bulk_invitations.MAX_BYTES // 1024} KiB and {bulk_invitations.MAX_ROWS} addresses; UTF-8 with or "
+            "without a byte order mark; cells split by commas or semicolons; blank rows skipped. The first "
+            "row is a header when none of its cells holds an @; the addresses are the column named `email`, "
+            "or the one filled cell of each row (several filled columns without an `email` column: 400). "
+            "With `dry_run` true, 200 and each row's fate; nothing is written. Otherwise 202: every row whose "
+            "fate is `invite` gets the single invitation (the same answer whether or not the address has an "
+            "account; an address in the class already is sent nothing); sending the file again sends nothing "
+            "more. Each invitation counts against the teacher's hourly invitation budget "
+            "(`THROTTLE_INVITATIONS`, shared with single invitations): the whole file or none of it (429). "
+            "Problems with the file are 400s whose `attr` is `file`."))
+    def post(self, request, class_id):
+        school_class = services.access_class(user=request.user, class_id=class_id)
+        if (request.content_type or "").startswith("multipart/"):
+            data = validated(s.BulkInvitationFileIn, request.data)
+            content = data["file"].read(bulk_invitations.MAX_BYTES + 1)  # the service refuses anything longer
+        else:
+            data = validated(s.BulkInvitationTextIn, request.data)
+            content = data["text"]
+        arguments = {"actor": request.user, "school_class": school_class, "data": content}
+        plan = bulk_invitations.invitation_bulk_preview(**arguments)
+        if not data["dry_run"]:
+            spend_invitations(request, self, plan.counts["invite"])
+            plan = bulk_invitations.invitation_bulk_send(**arguments)
+        body = {"dry_run": data["dry_run"], "header": list(plan.header) or None, "counts": plan.counts,
+                "rows": [{"line": r.line, "email": r.email, "fate": r.fate.value} for r in plan.rows]}
+        return Response(body, status=status.HTTP_200_OK if data["dry_run"] else status.HTTP_202_ACCEPTED)
 
 
 class MyInvitationsView(APIView):

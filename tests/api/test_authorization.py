@@ -200,6 +200,11 @@ TABLE = [
     ("GET", "/api/v1/classes/{class}/invitations/", "", None, class_owner(200)),
     ("POST", "/api/v1/classes/{class}/invitations/", "", body({"email": "someone@example.org"}), class_owner(202)),
     ("DELETE", "/api/v1/classes/{class}/invitations/{invitation}/", "", None, class_owner(204)),
+    # a file of addresses, as the single invitation: the dry run writes nothing, the send invitations only
+    ("POST", "/api/v1/classes/{class}/invitations/bulk/", "dry run",
+     body({"text": "someone@example.org\nother@example.org", "dry_run": True}), class_owner(200)),
+    ("POST", "/api/v1/classes/{class}/invitations/bulk/", "send",
+     body({"text": "email\nsomeone@example.org\nother_learner@example.org"}), class_owner(202)),
     ("GET", "/api/v1/me/invitations/", "", None, signed_in(200)),
     ("POST", "/api/v1/invitations/{invitation}/accept/", "", None, signed_in(404, other_learner=201)),
     ("POST", "/api/v1/invitations/{invitation}/decline/", "", None, signed_in(404, other_learner=204)),
