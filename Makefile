@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test faults worker install migrate demo lint bench bench-full clean
+.PHONY: run test faults cluster worker install migrate demo lint bench bench-full clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 12), "Parley needs Python 3.12: install it, or run make PYTHON=/path/to/python3.12"' 
@@ -42,6 +42,14 @@ test: install
 PARLEY_FAULT_BATCH ?= 500
 faults: install
 	PARLEY_FAULTS=1 PARLEY_FAULT_BATCH=$(PARLEY_FAULT_BATCH) $(PY) -m pytest tests/faults $(PYTEST_ARGS)
+
+# Two web hosts (gunicorn) and two workers, each in its own network namespace, on PostgreSQL and Redis;
+# one web host and one worker SIGKILLed mid-load (tests/faults/test_cluster.py, docs/reliability.md).
+# Namespaces need root; without them the hosts are loopback addresses. pytest-django makes and drops
+# the database test_parley_cluster; Redis dbs 7 and 8 are flushed.
+PARLEY_CLUSTER_DB ?= postgres://postgres@127.0.0.1:5432/parley_cluster
+cluster: install
+	DATABASE_URL=$(PARLEY_CLUSTER_DB) PARLEY_FAULTS=1 $(PY) -m pytest tests/faults/test_cluster.py $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

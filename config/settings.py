@@ -4,9 +4,11 @@ Every variable has an embedded default that works on a laptop with nothing
 but Python installed (SQLite and a file broker under var/). Production sets
 DEBUG=false and real values; see README "Production settings".
 """
+import os
 from datetime import timedelta
 from pathlib import Path
 
+from . import logs as log_formats
 from .env import (
     BASE_DIR,
     FILE_BROKER_TRANSPORT,
@@ -19,6 +21,7 @@ from .env import (
     env_list,
     env_str,
     file_broker_options,
+    metrics_dir,
 )
 
 DEBUG = env_bool("DEBUG", True)
@@ -37,6 +40,7 @@ INSTALLED_APPS = [
     "assessments",
     "cms",
     "courses",
+    "notices",
     "api",
     "frontend",
     "wagtail_localize",
@@ -60,6 +64,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
+    "django_structlog",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,6 +74,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.metrics.MetricsMiddleware",  # requests and their latency by route (GET /metrics)
+    "config.request_log.RequestLogMiddleware",  # request id, one JSON line per request
     "django.middleware.security.SecurityMiddleware",
     "frontend.csp.PathContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -224,15 +231,24 @@ SPECTACULAR_SETTINGS = {
 }
 API_TOKEN_TTL = timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 24 * 14))
 
-# --- Cache (throttles, idempotency windows) ---------------------------------
+# --- Cache (throttles, idempotency windows, the published page tree) ----------
+# Every web process and the worker must see one cache: throttles count across processes, and a
+# publish in one process must reach the page-tree entries of all (cms.selectors). Without Redis,
+# files under var/ (FileBasedCache): shared by `make run`'s processes, no query, and faster than
+# the database cache here (docs/benchmarks.md, "Against a peer").
 REDIS_URL = env_str("REDIS_URL", "")
+CACHE_DIR = Path(env_str("PARLEY_CACHE_DIR", str(VAR_DIR / "cache")))
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(CACHE_DIR),
+              "OPTIONS": {"MAX_ENTRIES": 3000}}
     )
 }
+# The published courses, lessons and course structures are read from the cache above (cms.selectors).
+# Only turn it off to read the tree from the database on every request.
+PAGE_TREE_CACHE = env_bool("PAGE_TREE_CACHE", True)
 
 # --- Broker and web server of the embedded default (`make run`, config/run.py) --------
 # `filesystem://` is a folder under var/, written atomically by config/file_broker.py (kombu's own
@@ -288,9 +304,16 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_HARD_TIME_LIMIT", 90)
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE = {
-    "sweep-stuck-attempts": {"task": "assessments.tasks.sweep_stuck_attempts", "schedule": 60.0},
+    # GRADING_SWEEP_SECONDS: how often beat re-queues stuck attempts (the cluster fault test shortens it).
+    "sweep-stuck-attempts": {"task": "assessments.tasks.sweep_stuck_attempts",
+                             "schedule": float(env_int("GRADING_SWEEP_SECONDS", 60))},
     "worker-heartbeat": {"task": "accounts.tasks.worker_heartbeat", "schedule": 15.0},
     "publish-scheduled-pages": {"task": "cms.tasks.publish_scheduled", "schedule": 60.0},
+    # Notices (courses/reminders.py): each send is claimed per person, kind and period, so these may run
+    # often, twice, or from two beats. The digest task sends from Monday 07:00 on, once a week.
+    "due-reminders": {"task": "courses.tasks.due_reminders_dispatch", "schedule": 900.0},
+    "teacher-digest": {"task": "courses.tasks.teacher_digest_dispatch", "schedule": 3600.0},
+    "mail-sweep": {"task": "courses.tasks.mail_sweep", "schedule": 300.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 GRADING_STUCK_AFTER = timedelta(seconds=env_int("GRADING_STUCK_AFTER_SECONDS", 120))
@@ -318,6 +341,12 @@ if _EMAIL_BACKEND.endswith(".smtp.EmailBackend"):
         # A stalled SMTP server must not hold a worker for ever.
         "timeout": env_int("EMAIL_TIMEOUT", 10),
     }
+# A provider's HTTP API through django-anymail (EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend):
+# every ANYMAIL_<NAME> variable becomes ANYMAIL["<NAME>"], e.g. ANYMAIL_MAILGUN_API_KEY.
+ANYMAIL = {name.removeprefix("ANYMAIL_"): value for name, value in os.environ.items() if name.startswith("ANYMAIL_")}
+if _EMAIL_BACKEND.startswith("anymail.") and not ANYMAIL:
+    raise ConfigError("EMAIL_BACKEND names an anymail provider: set its ANYMAIL_* variables "
+                      "(e.g. ANYMAIL_MAILGUN_API_KEY).")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Parley <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # How long a password reset link and an email verification link stay valid.
@@ -382,10 +411,31 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Operations: logs, metrics (config/logs.py, config/request_log.py, config/metrics.py, docs/operations.md) ---
+# `json`: one JSON object per line on stdout, with request_id (and task_id in a worker); `console`:
+# the same fields as readable lines, the default while DEBUG is on (`make run`).
+LOG_FORMAT = env_str("LOG_FORMAT", "console" if DEBUG else "json")
+if LOG_FORMAT not in log_formats.FORMATS:
+    raise ConfigError(f"LOG_FORMAT={LOG_FORMAT!r} is not one of {', '.join(log_formats.FORMATS)}.")
+log_formats.configure_structlog()
+DJANGO_STRUCTLOG_CELERY_ENABLED = True  # a task published in a request carries its request_id
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # no addresses in the logs
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = 10  # DEBUG: one line per request (request_finished), not two
+# GET /metrics answers only this bearer token; unset, the URL does not exist.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 16:
+    raise ConfigError("METRICS_TOKEN must be 16 characters or more (or unset, which turns /metrics off).")
+# Each web and worker process writes its counters here and a scrape adds them up (prometheus_client's
+# multiprocess mode, which reads the variable when it is first imported: hence os.environ).
+PROMETHEUS_MULTIPROC_DIR = metrics_dir()
+PROMETHEUS_MULTIPROC_DIR.mkdir(parents=True, exist_ok=True)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(PROMETHEUS_MULTIPROC_DIR)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": log_formats.formatters(),
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
