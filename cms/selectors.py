@@ -3,9 +3,7 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.dummy import DummyCache
-from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache import cache
 from django.db import transaction
 from wagtail.models import Page
 
@@ -27,13 +25,10 @@ log = logging.getLogger(__name__)
 
 
 def _tree_cache_enabled() -> bool:
-    """Only with a cache all processes share: with a per-process one (no REDIS_URL), a publish
-    in one process (the worker publishes scheduled pages) would not reach the others' entries.
-    The setting PAGE_TREE_CACHE forces it on or off (the tests turn it on)."""
-    forced = getattr(settings, "PAGE_TREE_CACHE", None)
-    if forced is not None:
-        return bool(forced)
-    return not isinstance(caches["default"], LocMemCache | DummyCache)
+    """settings.PAGE_TREE_CACHE; every default cache the settings choose (Redis, or files under
+    var/) is shared by all processes, so a publish in one (the worker publishes scheduled pages)
+    reaches the entries that the others read."""
+    return settings.PAGE_TREE_CACHE
 
 
 def _cached(key: str, compute):
@@ -127,6 +122,30 @@ def live_lesson(lesson_id: int) -> LessonPage | None:
 
 def lesson_course(lesson: LessonPage) -> CoursePage | None:
     return CoursePage.objects.ancestor_of(lesson).first()
+
+
+def published_lesson(lesson_id: int) -> tuple[LessonPage, CoursePage] | None:
+    """The published lesson and its course, or None. Which course a published lesson is in is
+    cached (see above), so a warm read is the lesson's row alone: its body is read fresh."""
+    course_id = _cached(f"cms:lesson-course:{lesson_id}", lambda: _published_lesson_course_id(lesson_id))
+    if course_id is None:
+        return None
+    lesson = LessonPage.objects.select_related("locale").filter(pk=lesson_id, live=True).first()
+    course = published_course(course_id) if lesson is not None else None
+    return (lesson, course) if course is not None else None
+
+
+def _published_lesson_course_id(lesson_id: int) -> int | None:
+    lesson = live_lesson(lesson_id)
+    course = lesson_course(lesson) if lesson is not None else None
+    return course.pk if course is not None else None
+
+
+def academy_names_by_path() -> dict[str, str]:
+    """Academy page path -> its title. Cached (see above): an academy page's rename is a save."""
+    from .models import AcademyPage
+
+    return _cached("cms:academy-names", lambda: dict(AcademyPage.objects.values_list("path", "title")))
 
 
 def published_lessons():

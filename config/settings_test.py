@@ -20,6 +20,12 @@ elif os.environ.get("PARLEY_TEST_DATABASE"):
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "1000/min", "join": "1000/min",  # noqa: F405
                                                                "attempts": "1000/min"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# The file cache of the embedded default, one folder per test process (pytest-xdist), so that one
+# process's throttle counts and cache clears never reach another's; a worker process started by a
+# test reads the same folder, as `make run`'s worker does.
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):  # noqa: F405
+    CACHES = {"default": {**CACHES["default"],  # noqa: F405
+                          "LOCATION": str(VAR_DIR / "test-cache" / os.environ.get("PYTEST_XDIST_WORKER", "main"))}}
 
 # Tests publish to their own file-broker folder, so a `make run` worker on the
 # same checkout never takes a test's task.

@@ -62,15 +62,72 @@ def _percent(done: int, total: int) -> float:
     return round(100.0 * done / total, 1) if total else 0.0
 
 
-def course_progress(*, learner, course: CoursePage, check_enrolled: bool = False) -> dict:
+def course_progress(*, learner, course: CoursePage, check_enrolled: bool = False, modules=None) -> dict:
     """The learner's progress in a course, by module and lesson.
 
-    The course's structure comes from its cache (cms.selectors); the rest is
-    one query: the learner's read marks in this course and passed attempts at
-    its exercises, plus the enrolment when `check_enrolled` asks for it (then
-    Forbidden "not_enrolled" unless enrolled).
+    The course's structure comes from its cache (cms.selectors), or `modules`
+    when the caller already has it; the rest is one query: the learner's read
+    marks in this course and passed attempts at its exercises, plus the
+    enrolment when `check_enrolled` asks for it (then Forbidden "not_enrolled"
+    unless enrolled).
     """
-    modules = course_structure(course)
+    modules = course_structure(course) if modules is None else modules
+    read, passed, enrolled = _course_marks(learner=learner, course=course, with_enrolment=check_enrolled)
+    if check_enrolled and not enrolled:
+        raise Forbidden.single("not_enrolled", "You are not enrolled in this course.")
+    return _summary(course, modules, _done(modules, read, passed))
+
+
+def course_page_state(*, learner, course: CoursePage, modules) -> dict:
+    """What the course page shows a visitor: enrolled or not, and for an enrolled learner the
+    progress (course_progress) and each lesson's state ("completed", "read" or "new", as
+    dashboards.lesson_states). One query for a signed-in visitor, none for an anonymous one."""
+    if not learner.is_authenticated:
+        return {"enrolled": False, "progress": None, "states": {}}
+    read, passed, enrolled = _course_marks(learner=learner, course=course, with_enrolment=True)
+    if not enrolled:
+        return {"enrolled": False, "progress": None, "states": {}}
+    done = _done(modules, read, passed)
+    states = {lesson["id"]: "completed" if lesson["id"] in done else "read" if lesson["id"] in read else "new"
+              for module in modules for lesson in module["lessons"]}
+    return {"enrolled": True, "progress": _summary(course, modules, done), "states": states}
+
+
+def lesson_page_state(*, learner, course: CoursePage, lesson: dict | None, exercise_ids) -> dict:
+    """What the lesson page shows: enrolled or not, the lesson's state (as lesson_states, "new"
+    unless enrolled) and which of `exercise_ids` the learner passed. `lesson` is the lesson's entry
+    in the course structure (its embedded exercises). One query when signed in, none otherwise."""
+    if not learner.is_authenticated:
+        return {"enrolled": False, "state": "new", "passed": set()}
+    embedded = lesson["exercises"] if lesson else []
+    wanted = {*exercise_ids, *embedded}
+    parts = [
+        Enrolment.objects.filter(learner_id=learner.pk, course_id=course.pk)
+        .annotate(part=Value(_ENROLLED)).order_by().values_list("course_id", "part"),
+    ]
+    if lesson is not None:
+        parts.append(LessonCompletion.objects.filter(learner_id=learner.pk, lesson_id=lesson["id"])
+                     .annotate(part=Value(_READ)).order_by().values_list("lesson_id", "part"))
+    if wanted:
+        parts.append(Attempt.objects.filter(learner_id=learner.pk, exercise_id__in=sorted(wanted),
+                                            status=Attempt.Status.GRADED, passed=True)
+                     .annotate(part=Value(_PASSED)).order_by().values_list("exercise_id", "part"))
+    enrolled, read, passed = False, False, set()
+    for value, part in parts[0].union(*parts[1:], all=True):
+        if part == _ENROLLED:
+            enrolled = True
+        elif part == _READ:
+            read = True
+        else:
+            passed.add(value)
+    state = "new"
+    if enrolled and read:
+        state = "completed" if all(exercise in passed for exercise in embedded) else "read"
+    return {"enrolled": enrolled, "state": state, "passed": passed & set(exercise_ids)}
+
+
+def _course_marks(*, learner, course: CoursePage, with_enrolment: bool) -> tuple[set, set, bool]:
+    """The learner's read lessons and passed exercises in the course (and the enrolment): one UNION ALL."""
     parts = [
         LessonCompletion.objects.filter(learner_id=learner.pk, lesson__path__startswith=course.path)
         .annotate(part=Value(_READ)).order_by().values_list("lesson_id", "part"),
@@ -81,7 +138,7 @@ def course_progress(*, learner, course: CoursePage, check_enrolled: bool = False
             passed=True,
         ).annotate(part=Value(_PASSED)).order_by().values_list("exercise_id", "part"),
     ]
-    if check_enrolled:
+    if with_enrolment:
         parts.append(Enrolment.objects.filter(learner_id=learner.pk, course_id=course.pk)
                      .annotate(part=Value(_ENROLLED)).order_by().values_list("course_id", "part"))
     read, passed, enrolled = set(), set(), False
@@ -92,13 +149,18 @@ def course_progress(*, learner, course: CoursePage, check_enrolled: bool = False
             passed.add(value)
         else:
             enrolled = True
-    if check_enrolled and not enrolled:
-        raise Forbidden.single("not_enrolled", "You are not enrolled in this course.")
+    return read, passed, enrolled
+
+
+def _done(modules, read: set, passed: set) -> set[int]:
     # The same rule as completed_pairs: read, and every embedded exercise passed.
-    done = {
+    return {
         lesson["id"] for module in modules for lesson in module["lessons"]
         if lesson["id"] in read and all(exercise in passed for exercise in lesson["exercises"])
     }
+
+
+def _summary(course: CoursePage, modules, done: set[int]) -> dict:
     total = sum(len(module["lessons"]) for module in modules)
     out_modules = []
     for module in modules:

@@ -21,7 +21,7 @@ from assessments import services as assessment_services
 from assessments.errors import AssessmentError
 from assessments.models import Attempt, Exercise
 from cms.blocks import block_json, image_json
-from cms.selectors import course_structure, lesson_course, live_lesson, published_courses
+from cms.selectors import course_structure, published_course, published_courses, published_lesson
 from courses import dashboards, progress, reviews, services
 from courses.access import may_attempt, may_read_attempt, may_see_staff_details
 from courses.errors import Forbidden, NotFound
@@ -69,14 +69,18 @@ def catalogue(request):
 
 
 def course_detail(request, course_id):
-    course = get_object_or_404(published_courses(), pk=_int(course_id))
+    # The course, its structure and its academy's name come from the page-tree cache; what is the
+    # visitor's is one query (progress.course_page_state), so the page's query count stays flat
+    # whatever the number of lessons or learners (tests/frontend/test_page_queries.py).
+    course = published_course(_int(course_id))
+    if course is None:
+        raise Http404
     modules = course_structure(course)
     lesson_ids = [lesson["id"] for m in modules for lesson in m["lessons"]]
-    enrolled = dashboards.is_enrolled(learner=request.user, course=course)
-    states = dashboards.lesson_states(learner=request.user, lesson_ids=lesson_ids) if enrolled else {}
+    visitor = progress.course_page_state(learner=request.user, course=course, modules=modules)
+    enrolled, states, summary = visitor["enrolled"], visitor["states"], visitor["progress"]
     course_percent = None
     if enrolled:
-        summary = progress.course_progress(learner=request.user, course=course)
         course_percent = summary["percent"]
         percents = {m["id"]: m["percent"] for m in summary["modules"]}
         for module in modules:
@@ -108,10 +112,12 @@ def enrol(request, course_id):
 
 
 def lesson_detail(request, lesson_id):
-    lesson = live_lesson(_int(lesson_id))
-    if lesson is None:
+    # As the course page: the course and its structure from the cache, the lesson's row, and one
+    # query for what is the visitor's (progress.lesson_page_state).
+    found = published_lesson(_int(lesson_id))
+    if found is None:
         raise Http404
-    course = lesson_course(lesson)
+    lesson, course = found
     blocks = list(lesson.body)
     images = [b.value["image"] for b in blocks if b.block_type == "image" and b.value["image"]]
     if images:
@@ -122,10 +128,10 @@ def lesson_detail(request, lesson_id):
     ids = [ref["id"] for _, ref in order]
     index = ids.index(lesson.pk) if lesson.pk in ids else -1
     module = order[index][0] if index >= 0 else None
-    enrolled = dashboards.is_enrolled(learner=request.user, course=course)
-    state = dashboards.lesson_states(learner=request.user, lesson_ids=[lesson.pk])[lesson.pk] if enrolled else "new"
     exercise_ids = [b["value"]["exercise"] for b in rendered if b["type"] == "exercise" and b["value"]["exercise"]]
-    passed = dashboards.passed_exercises(learner=request.user, exercise_ids=exercise_ids)
+    visitor = progress.lesson_page_state(learner=request.user, course=course,
+                                         lesson=order[index][1] if index >= 0 else None, exercise_ids=exercise_ids)
+    passed = visitor["passed"]
     for block in rendered:
         if block["type"] == "exercise":
             block["value"]["passed"] = block["value"]["exercise"] in passed
@@ -133,7 +139,7 @@ def lesson_detail(request, lesson_id):
             block["value"]["transcript_id"] = f"transcript-{block['id']}"
     return render(request, "frontend/lesson.html", {
         "section": "catalogue", "lesson": lesson, "course": course, "module": module, "blocks": rendered,
-        "enrolled": enrolled, "state": state, "position": index + 1, "total": len(ids),
+        "enrolled": visitor["enrolled"], "state": visitor["state"], "position": index + 1, "total": len(ids),
         "previous": order[index - 1][1] if index > 0 else None,
         "next": order[index + 1][1] if 0 <= index < len(ids) - 1 else None,
     })

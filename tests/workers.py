@@ -36,6 +36,9 @@ def worker_env(broker_url: str | None = None) -> dict:
         "CELERY_FILE_BROKER_DIR": str(settings.BROKER_DIR),
         "PARLEY_DEMO": "false",
     })
+    if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+        # The test's own cache folder: a publish on either side must reach the other's page-tree entries.
+        env["PARLEY_CACHE_DIR"] = settings.CACHES["default"]["LOCATION"]
     return env
 
 

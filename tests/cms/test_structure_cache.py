@@ -1,7 +1,13 @@
 """The published course and its structure are cached, and any change to the page tree shows at once:
-publishing, unpublishing, moving, renaming on publish, restricting. Each test fills the cache first,
-then changes the tree, then reads again. The tests' cache is per process, so they turn caching on
-(PAGE_TREE_CACHE); without a shared cache nothing is cached."""
+publishing, unpublishing, moving, deleting, renaming on publish, restricting. Each test fills the
+cache first, then changes the tree, then reads again. The cache is the embedded default's (files
+that every process reads, config/settings.py), so a change made in one process reaches the entries
+another reads: two tests check it with a second process."""
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -15,11 +21,6 @@ from courses.services import enrol
 
 from ..conftest import as_user
 from ..factories import course_lessons, course_modules, make_course, make_user
-
-
-@pytest.fixture(autouse=True)
-def tree_cache(settings):
-    settings.PAGE_TREE_CACHE = True
 
 
 @pytest.fixture
@@ -60,9 +61,8 @@ def test_a_cached_structure_is_read_without_querying_the_tree(course):
     assert queries(lambda: selectors.published_course(course.pk)) == 0
 
 
-def test_nothing_is_cached_without_a_cache_shared_by_all_processes(course, settings):
-    del settings.PAGE_TREE_CACHE
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+def test_with_the_tree_cache_turned_off_every_read_queries_the_tree(course, settings):
+    settings.PAGE_TREE_CACHE = False
     selectors.course_structure(course)
     assert queries(lambda: selectors.course_structure(course)) >= 3
     assert queries(lambda: selectors.published_course(course.pk)) > 0
@@ -153,3 +153,47 @@ def test_without_the_cache_the_database_answers(course, monkeypatch):
     monkeypatch.setattr(cache, "get_many", unavailable)
     assert selectors.course_structure(course) == expected
     assert selectors.published_course(course.pk).pk == course.pk
+
+
+def test_a_lesson_deleted_after_caching_goes_at_once(api, course):
+    first, second = structure_ids(api, course)
+    LessonPage.objects.get(pk=second[1][0]).delete()
+    assert structure_ids(api, course) == [first, (second[0], second[1][1:])]
+
+
+# --- across processes: a second Python process with the same settings reads the same cache ---------
+
+_PEEK = """
+import json, sys, django
+django.setup()
+from cms import selectors
+if sys.argv[1] == "change":
+    selectors.structure_changed()  # outside a transaction: on_commit runs at once
+from django.core.cache import cache
+found = cache.get_many([selectors.GENERATION_KEY, sys.argv[2]])
+entry = found.get(sys.argv[2])
+print(json.dumps({"fresh": entry is not None and entry[0] == found.get(selectors.GENERATION_KEY)}))
+"""
+
+
+def other_process(action: str, key: str) -> dict:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test"}
+    done = subprocess.run([sys.executable, "-c", _PEEK, action, key], env=env, capture_output=True, text=True,
+                          timeout=120, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_publish_in_this_process_makes_another_process_see_the_entry_as_stale(course):
+    key = f"cms:structure:{course.pk}"
+    selectors.course_structure(course)
+    assert other_process("read", key) == {"fresh": True}
+    module = course_modules(course)[0]
+    module.add_child(instance=LessonPage(title="New", slug="new", live=False)).save_revision().publish()
+    assert other_process("read", key) == {"fresh": False}
+
+
+def test_a_change_in_another_process_makes_this_one_read_the_tree_again(course):
+    selectors.course_structure(course)
+    assert queries(lambda: selectors.course_structure(course)) == 0
+    other_process("change", f"cms:structure:{course.pk}")
+    assert queries(lambda: selectors.course_structure(course)) >= 3
