@@ -30,16 +30,20 @@ def site_url(path: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
-def mail_send(*, to: str | list[str], subject: str, template: str, context: dict, language: str | None = None) -> int:
+def mail_send(*, to: str | list[str], subject: str, template: str, context: dict, language: str | None = None,
+              headers: dict[str, str] | None = None) -> int:
     """Render and send one mail; returns how many were sent (0 or 1). `subject` is translated into
-    `language` when a catalogue has it (pass the English text, marked with gettext_noop)."""
+    `language` when a catalogue has it (pass the English text, marked with gettext_noop). `headers`
+    are extra header lines (e.g. List-Unsubscribe, set by notices.services for mails one may refuse);
+    transactional mails (verification, password reset) carry none."""
     recipients = [to] if isinstance(to, str) else list(to)
     with translation.override(language or settings.LANGUAGE_CODE):
         # A subject is one header line: a line break in it would start another header.
         line = " ".join(gettext(subject).split())[:200]
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject=line, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients)
+    message = EmailMultiAlternatives(subject=line, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=recipients,
+                                     headers=dict(headers or {}))
     message.attach_alternative(html, "text/html")
     return message.send()
 

@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 
 from .errors import not_found
-from .views import accounts, catalogue, classes, exercises, health, verifications
+from .views import accounts, catalogue, classes, exercises, health, notices, verifications
 
 app_name = "api"
 
@@ -24,6 +24,8 @@ urlpatterns = [
     path("me/sign-out-everywhere/", accounts.SignOutEverywhereView.as_view(), name="sign-out-everywhere"),
     path("me/", accounts.MeView.as_view(), name="me"),
     path("me/export/", accounts.ExportView.as_view(), name="my-export"),
+    path("me/notification-preferences/", notices.NotificationPreferencesView.as_view(),
+         name="my-notification-preferences"),
     path("me/progress/", catalogue.MyProgressView.as_view(), name="my-progress"),
     path("me/competencies/", exercises.MyCompetenciesView.as_view(), name="my-competencies"),
     path("audit/", accounts.AuditListView.as_view(), name="audit"),

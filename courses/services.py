@@ -277,7 +277,8 @@ def verification_request(*, teacher, school: str, note: str = "") -> TeacherVeri
 
 
 def verification_decide(*, actor, verification_id, approve: bool, note: str = "") -> TeacherVerification:
-    """Academy staff or an admin grant or refuse a pending request. Audited."""
+    """Academy staff or an admin grant or refuse a pending request. Audited; the teacher is mailed the
+    decision once the transaction commits (a notice: courses/mail.py, courses/reminders.py)."""
     if not access.may_decide_verifications(user=actor):
         raise Forbidden.single("permission_denied", "Only academy staff and administrators decide.")
     note = (note or "").strip() if isinstance(note, str) else ""
@@ -297,6 +298,7 @@ def verification_decide(*, actor, verification_id, approve: bool, note: str = ""
         row.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
         audit.record(action=audit.Action.TEACHER_VERIFIED if approve else audit.Action.TEACHER_REJECTED,
                      target=row, actor=actor, data={"teacher": row.teacher_id})
+        transaction.on_commit(lambda: mail.verification_decision_queue(verification_id=row.pk))
     return row
 
 

@@ -21,6 +21,7 @@ from accounts import audit, privacy, services
 from accounts.services import AccountError
 from api.throttles import AuthAddressThrottle, PasswordCheckThrottle, refusal_wait
 
+from .notices import preferences_form
 from .views import TOO_MANY, too_many
 
 
@@ -35,7 +36,7 @@ def _page(request, form, status=200, **extra):
         "section": "account", "form": form, "password_form": extra.pop("password_form", None)
         or PasswordChangeForm(request.user),
         "may_delete": request.user.role in privacy.SELF_DELETING_ROLES and not request.user.is_superuser
-        and not request.user.is_staff, **extra}, status=status)
+        and not request.user.is_staff, "preferences_form": preferences_form(request.user), **extra}, status=status)
 
 
 @login_required

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import academy, account, auth, classes, learn, teach, views
+from . import academy, account, auth, classes, learn, notices, teach, views
 
 app_name = "frontend"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("account/delete/", account.account_delete, name="account-delete"),
     path("account/password/", account.password_change, name="password-change"),
     path("account/sign-out-everywhere/", account.sign_out_everywhere, name="sign-out-everywhere"),
+    path("account/notifications/", notices.preferences, name="notification-preferences"),
+    path("unsubscribe/<str:token>/", notices.unsubscribe, name="unsubscribe"),
     path("account/verify-email/send/", account.resend_verification, name="account-verify-resend"),
     path("account/verify-email/", auth.verify_email_resend, name="verify-email-resend"),
     path("account/verify-email/<str:token>/", auth.verify_email, name="verify-email"),

@@ -135,6 +135,10 @@ TABLE = [
     ("DELETE", "/api/v1/me/", "", body({"password": PASSWORD}), signed_in(204, editor=403, reviewer=403,
                                                                           other_staff=403, admin=403)),
     ("GET", "/api/v1/me/export/", "", None, signed_in(200)),
+    # each person reads and changes only their own: the path names no one
+    ("GET", "/api/v1/me/notification-preferences/", "", None, signed_in(200)),
+    ("PATCH", "/api/v1/me/notification-preferences/", "", body({"due_reminder": False, "language": "fr"}),
+     signed_in(200)),
     ("GET", "/api/v1/me/progress/", "", None, signed_in(200)),
     ("GET", "/api/v1/me/competencies/", "", None, signed_in(200)),
     # each member of staff reads the audit log of their own academies: a list, so no one probes

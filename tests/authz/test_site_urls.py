@@ -114,6 +114,14 @@ TABLE = [
         old_password=PASSWORD, new_password1="pw-Newer-4567", new_password2="pw-Newer-4567")),
     Row("GET", "/account/sign-out-everywhere/", post_only()),
     Row("POST", "/account/sign-out-everywhere/", cells(302)),
+    Row("GET", "/account/notifications/", post_only()),
+    Row("POST", "/account/notifications/", cells(302), data=form(language="fr", teacher_digest="on")),
+    # the mailed link is the credential, whoever follows it: GET asks, POST switches the learner's reminders off
+    Row("GET", "/unsubscribe/{unsubscribe_token}/", public()),
+    Row("POST", "/unsubscribe/{unsubscribe_token}/", public(), writers=ACTORS),
+    # a tampered link changes nothing for anyone, and shows nobody
+    Row("GET", "/unsubscribe/{tampered_token}/", public(404), label="tampered"),
+    Row("POST", "/unsubscribe/{tampered_token}/", public(404), label="tampered"),
     Row("GET", "/account/verify-email/send/", post_only()),
     Row("POST", "/account/verify-email/send/", cells(302), writers=()),
     Row("GET", "/account/verify-email/", public()),

@@ -43,6 +43,7 @@ from assessments.models import Attempt
 from cms.models import AcademyPage, CoursePage, CurriculumPage
 from courses import reviews
 from courses import services as course_services
+from notices.services import unsubscribe_token as unsubscribe_token_of
 
 from ..factories import (
     CRITICAL_PATH,
@@ -79,7 +80,7 @@ ACTORS = [
 SECRET = "zqsecret"
 
 # Tables of the apps that keep records: a refused request must leave each as it was.
-RECORD_APPS = ("accounts", "courses", "assessments")
+RECORD_APPS = ("accounts", "courses", "assessments", "notices")
 
 
 @dataclass
@@ -207,6 +208,9 @@ def build_world() -> World:
     users["deleted"] = privacy.account_delete(user=deleted, password=PASSWORD)
 
     email_token = email_verification_token(user=learner)
+    unsubscribe_token = unsubscribe_token_of(user_id=learner.pk, kind="due_reminder")
+    # The learner's link with one character of its signature changed.
+    tampered_token = unsubscribe_token[:-1] + ("A" if unsubscribe_token[-1] != "A" else "B")
     cms = _cms_objects(academy)
     draft_path = cms.pop("draft_path")
     return World(users=users, ids={
@@ -222,6 +226,7 @@ def build_world() -> World:
         "learner_username": learner.username, "learner_email": learner.email,
         "other_learner_username": users["other_learner"].username,
         "deleted_token": deleted_token, "deleted_session": deleted_session, "email_token": email_token,
+        "unsubscribe_token": unsubscribe_token, "tampered_token": tampered_token,
         "course_path": _below_home(course), "draft_path": draft_path, "academy_slug": academy.slug,
     })
 

@@ -1,0 +1,192 @@
+"""Notices: mails a person may refuse, each sent at most once per person, kind and period.
+
+- `preferences_read(user=)`, `preferences_update(user=, changes=)`: what a person receives and in which
+  language (`/account/` and `GET/PATCH /api/v1/me/notification-preferences/`).
+- `unsubscribe_token(user_id=, kind=)`, `unsubscribe(token=)`: the signed one-click link of RFC 8058,
+  valid without signing in; it names one person and one kind, and a tampered one changes nothing.
+- `notice_mail(...)`: send one notice now (preference, language, unsubscribe link and headers).
+- `notice_deliver(...)`: claim (user, kind, period_key) in SentNotice, send, release on failure. The
+  unique constraint is the idempotency: a second claim of the same key fails, whoever makes it.
+
+Sending is at most once: a worker that dies between the claim and the send leaves the claim
+(`sent_at` empty) and that notice is not sent; nothing is ever sent twice.
+"""
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.mail import mail_send, site_url
+from accounts.models import User
+
+from .models import Kind, NotificationPreference, SentNotice
+
+log = logging.getLogger(__name__)
+
+KINDS = [kind.value for kind in Kind]
+LANGUAGES = [code for code, _ in settings.LANGUAGES]
+_SALT = "notices.unsubscribe"
+
+
+class PreferenceError(ValueError):
+    def __init__(self, attr: str, detail: str):
+        super().__init__(detail)
+        self.attr, self.detail, self.code = attr, detail, "invalid"
+
+
+# --- preferences -----------------------------------------------------------------------------
+
+
+def preferences_json(row: NotificationPreference | None) -> dict:
+    row = row or NotificationPreference()
+    return {"language": row.language, **{kind: getattr(row, kind) for kind in KINDS}}
+
+
+def preferences_read(*, user) -> dict:
+    """{language, <kind>: bool...}; defaults for a person who never changed them. One query."""
+    return preferences_json(NotificationPreference.objects.filter(user_id=user.pk).first())
+
+
+def preferences_of(*, user_ids) -> dict[int, dict]:
+    """The preferences of many people in one query (defaults for those without a row)."""
+    user_ids = list(user_ids)
+    rows = {row.user_id: row for row in NotificationPreference.objects.filter(user_id__in=user_ids)}
+    return {user_id: preferences_json(rows.get(user_id)) for user_id in user_ids}
+
+
+def preferences_update(*, user, changes: dict) -> dict:
+    """Change some of a person's preferences (`language` and each kind's on/off); the others stay.
+    Raises PreferenceError naming the first bad field; nothing is saved then. The row is created on
+    first change (get_or_create under the one-to-one constraint, so two first changes make one row)."""
+    fields = {}
+    for key, value in changes.items():
+        if key == "language":
+            if value not in ("", *LANGUAGES):
+                raise PreferenceError("language", "Choose one of the site's languages, or none.")
+        elif key in KINDS:
+            if not isinstance(value, bool):
+                raise PreferenceError(key, "Must be true or false.")
+        else:
+            raise PreferenceError(key, "No such preference.")
+        fields[key] = value
+    if fields:
+        with transaction.atomic():
+            row, _ = NotificationPreference.objects.select_for_update().get_or_create(user_id=user.pk)
+            for key, value in fields.items():
+                setattr(row, key, value)
+            row.save()
+    return preferences_read(user=user)
+
+
+def language_of(preferences: dict) -> str:
+    return preferences.get("language") or settings.LANGUAGE_CODE
+
+
+# --- unsubscribe -----------------------------------------------------------------------------
+
+
+def unsubscribe_token(*, user_id: int, kind: str) -> str:
+    """A signed, URL-safe token naming one person and one kind. It does not expire: a link in an old
+    mail must still work."""
+    return signing.dumps({"u": user_id, "k": kind}, salt=_SALT, compress=False)
+
+
+def unsubscribe_read(*, token: str) -> tuple[User, str] | None:
+    """The person and kind a token names, or None for a tampered, foreign or unknown one."""
+    try:
+        data = signing.loads(token, salt=_SALT)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("k") not in KINDS or not isinstance(data.get("u"), int):
+        return None
+    user = User.objects.filter(pk=data["u"]).first()
+    return (user, data["k"]) if user is not None else None
+
+
+def unsubscribe(*, token: str) -> tuple[User, str] | None:
+    """Switch off the kind the token names for the person it names. Idempotent; None (and nothing
+    changed) for a bad token."""
+    found = unsubscribe_read(token=token)
+    if found is None:
+        return None
+    user, kind = found
+    preferences_update(user=user, changes={kind: False})
+    return user, kind
+
+
+def unsubscribe_url(*, user_id: int, kind: str) -> str:
+    return site_url(f"/unsubscribe/{unsubscribe_token(user_id=user_id, kind=kind)}/")
+
+
+def unsubscribe_headers(*, url: str) -> dict[str, str]:
+    """RFC 2369 and RFC 8058: a mail client offers "unsubscribe" and POSTs to the link itself."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+def notice_mail(*, user, kind: str, subject: str, template: str, context: dict, preferences: dict | None = None,
+                to: str | None = None) -> int:
+    """Send one notice now: nothing if the person switched `kind` off; else in their language, with
+    the unsubscribe link in the context (`unsubscribe_url`, `preferences_url`) and the List-Unsubscribe
+    headers. `user` None mails the address `to` alone (an invitation to someone without an account):
+    no preference to read, the default language, no unsubscribe. Returns how many mails went out."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notice kind {kind!r}")
+    if user is None:
+        return mail_send(to=to, subject=subject, template=template,
+                         context={**context, "unsubscribe_url": "", "preferences_url": site_url("/account/")})
+    preferences = preferences or preferences_read(user=user)
+    if not preferences[kind] or not (to or user.email) or not user.is_active:
+        return 0
+    url = unsubscribe_url(user_id=user.pk, kind=kind)
+    return mail_send(to=to or user.email, subject=subject, template=template, language=language_of(preferences),
+                     context={**context, "unsubscribe_url": url, "preferences_url": site_url("/account/")},
+                     headers=unsubscribe_headers(url=url))
+
+
+def notice_claim(*, user_id: int, kind: str, period_key: str, now=None) -> SentNotice | None:
+    """Insert the (user, kind, period) row; None when it exists (sent, or being sent by another)."""
+    try:
+        with transaction.atomic():
+            return SentNotice.objects.create(user_id=user_id, kind=kind, period_key=period_key,
+                                             claimed_at=now or timezone.now())
+    except IntegrityError:
+        return None
+
+
+def notice_deliver(*, user_id: int, kind: str, period_key: str, subject: str, template: str, context: dict) -> bool:
+    """Send the notice unless it was sent for this period: claim, send, mark sent; a failed send deletes
+    the claim and raises, so its retry (or the next beat) may send it. Each step commits on its own, so
+    call it outside a transaction (a Celery task). Returns whether a mail went out."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return False
+    preferences = preferences_read(user=user)
+    if not preferences[kind]:
+        return False  # no claim: switched back on before the period ends, it is still sent
+    claim = notice_claim(user_id=user_id, kind=kind, period_key=period_key)
+    if claim is None:
+        return False
+    try:
+        sent = notice_mail(user=user, kind=kind, subject=subject, template=template, context=context,
+                           preferences=preferences)
+    except Exception:
+        SentNotice.objects.filter(pk=claim.pk, sent_at__isnull=True).delete()
+        raise
+    SentNotice.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
+    return bool(sent)
+
+
+def sent_keys(*, kind: str, period_keys, user_ids=None) -> set[tuple[int, str]]:
+    """(user_id, period_key) already claimed for these keys: one query, so a batch skips them."""
+    period_keys = list(period_keys)
+    if not period_keys:
+        return set()
+    rows = SentNotice.objects.filter(kind=kind, period_key__in=period_keys)
+    if user_ids is not None:
+        rows = rows.filter(user_id__in=list(user_ids))
+    return set(rows.values_list("user_id", "period_key"))
