@@ -118,7 +118,8 @@ def invitation_bulk_read(*, data: bytes | str) -> tuple[tuple[str, ...], list[tu
     if len(rows) > MAX_ROWS:
         raise _refused("too_many_rows", f"At most {MAX_ROWS} addresses per file.")
     if column is None and any(sum(1 for cell in cells if cell) > 1 for _, cells in rows):
-        raise _refused("no_email_column", "Several columns: name the column of addresses “email” in a header row.")
+        raise _refused("no_email_column", "Several filled cells on a row: put one address per row, or name the "
+                                          "column of addresses “email” in a header row.")
     if column is None:
         return header, [(line, next(cell for cell in cells if cell)) for line, cells in rows]
     return header, [(line, cells[column] if column < len(cells) else "") for line, cells in rows]

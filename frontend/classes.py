@@ -24,29 +24,22 @@ def my_classes(request):
 
 @require_POST
 @student_required
-def accept(request, invitation_id):
+def answer_invitation(request, invitation_id, answer: str):
+    """Accept or decline (`answer` comes from the URL): the services of POST /api/v1/invitations/{id}/accept/
+    and .../decline/. Another's invitation is a missing one; a refusal is said on My classes."""
     try:
-        school_class, _created = services.invitation_accept(user=request.user, invitation_id=invitation_id)
+        if answer == "accept":
+            school_class, _created = services.invitation_accept(user=request.user, invitation_id=invitation_id)
+            done = _("You joined the class “%(name)s”.") % {"name": isolate(school_class.name)}
+        else:
+            services.invitation_decline(user=request.user, invitation_id=invitation_id)
+            done = _("You declined the invitation.")
     except NotFound:
         raise Http404 from None
-    except Forbidden as exc:
+    except (Forbidden, Conflict) as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, _("You joined the class “%(name)s”.") % {"name": isolate(school_class.name)})
-    return redirect("frontend:my-classes")
-
-
-@require_POST
-@student_required
-def decline(request, invitation_id):
-    try:
-        services.invitation_decline(user=request.user, invitation_id=invitation_id)
-    except NotFound:
-        raise Http404 from None
-    except Conflict as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("You declined the invitation."))
+        messages.success(request, done)
     return redirect("frontend:my-classes")
 
 

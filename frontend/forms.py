@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 from accounts import identity, services
 from accounts.mail import mail_queue, site_url
 from accounts.models import Role, User, email_taken, username_problem
+from courses.bulk_invitations import MAX_BYTES as BULK_INVITATION_MAX_BYTES
 
 
 class SignUpForm(UserCreationForm):
@@ -76,6 +77,27 @@ class ClassForm(forms.Form):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Student's email address"), max_length=254)
+
+
+class BulkInviteForm(forms.Form):
+    """A CSV file of addresses, or the addresses pasted; courses.bulk_invitations reads either."""
+
+    file = forms.FileField(label=_("A CSV file of addresses"), required=False, allow_empty_file=True,
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,text/plain"}))
+    text = forms.CharField(label=_("Or paste the addresses, one per line"), required=False, strip=False,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise forms.ValidationError(_("Choose a file, or paste the addresses."))
+        return data
+
+    def content(self) -> bytes | str:
+        upload = self.cleaned_data.get("file")
+        if upload:
+            return upload.read(BULK_INVITATION_MAX_BYTES + 1)  # the service refuses anything longer
+        return self.cleaned_data["text"]
 
 
 class VerificationForm(forms.Form):

@@ -9,14 +9,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from api.throttles import InvitationThrottle, invitation_budget_wait, refusal_wait
 from assessments.errors import AssessmentError
-from courses import access, dashboards, progress, reviews, services
+from courses import access, bulk_invitations, dashboards, progress, reviews, services
 from courses.errors import NotFound
 
 from .access import error_text, teacher_required
-from .forms import AssignForm, ClassForm, ExtensionForm, InviteForm, VerificationForm, end_of_day
+from .forms import AssignForm, BulkInviteForm, ClassForm, ExtensionForm, InviteForm, VerificationForm, end_of_day
+from .views import too_many
 
 
 def _class(request, class_id):
@@ -56,6 +59,8 @@ def _class_context(request, school_class, **forms):
         "assignments": assignments,
         "assign_form": forms.get("assign") or AssignForm(module_groups=groups),
         "invite_form": forms.get("invite") or InviteForm(),
+        "bulk_form": forms.get("bulk") or BulkInviteForm(),
+        "bulk_caps": {"rows": bulk_invitations.MAX_ROWS, "kib": bulk_invitations.MAX_BYTES // 1024},
         "invitations": dashboards.class_invitations(school_class=school_class),
     }
 
@@ -75,13 +80,28 @@ def class_rotate(request, class_id):
     return _to_class(school_class, "join-code")
 
 
+TOO_MANY_INVITATIONS = gettext_lazy("You have sent many invitations in a short time. Wait a while and try again, "
+                                    "or send a shorter list.")
+
+
+def _too_many_invitations(request, school_class, wait: int):
+    return too_many(render(request, "frontend/too_many.html", {
+        "section": "teach", "message": TOO_MANY_INVITATIONS,
+        "back": reverse("frontend:class", args=[school_class.pk]) + "#invitations"}), wait)
+
+
 @require_POST
 @teacher_required
 def invite(request, class_id):
-    """Invite by email: the same service and the same answer as POST /api/v1/classes/{id}/invitations/."""
+    """Invite by email: the same service, the same answer and the same limits as
+    POST /api/v1/classes/{id}/invitations/ (the request rate, then one address of the budget)."""
     school_class = _class(request, class_id)
+    if (wait := refusal_wait(request, (InvitationThrottle(),))) is not None:
+        return _too_many_invitations(request, school_class, wait)
     form = InviteForm(request.POST)
     if form.is_valid():
+        if (wait := invitation_budget_wait(request, 1)) is not None:
+            return _too_many_invitations(request, school_class, wait)
         try:
             services.invitation_send(actor=request.user, school_class=school_class, email=form.cleaned_data["email"])
         except AssessmentError as exc:
@@ -92,6 +112,59 @@ def invite(request, class_id):
             return _to_class(school_class, "invitations")
     return render(request, "frontend/class_overview.html", _class_context(request, school_class, invite=form),
                   status=400)
+
+
+@require_POST
+@teacher_required
+def invite_bulk(request, class_id):
+    """The preview of a file of addresses (the API's dry run): each row's fate, and a form that sends the
+    addresses to invite. Writes nothing."""
+    school_class = _class(request, class_id)
+    if (wait := refusal_wait(request, (InvitationThrottle(),))) is not None:
+        return _too_many_invitations(request, school_class, wait)
+    form = BulkInviteForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            plan = bulk_invitations.invitation_bulk_preview(actor=request.user, school_class=school_class,
+                                                            data=form.content())
+        except AssessmentError as exc:
+            form.add_error("file" if form.cleaned_data.get("file") else "text", error_text(exc))
+        else:
+            return render(request, "frontend/class_bulk_invitations.html", {
+                "section": "teach", "tab": "overview", "school_class": school_class, "plan": plan,
+                "counts": plan.counts, "addresses": "\n".join(plan.to_invite),
+            })
+    return render(request, "frontend/class_overview.html", _class_context(request, school_class, bulk=form),
+                  status=400)
+
+
+@require_POST
+@teacher_required
+def invite_bulk_send(request, class_id):
+    """Send what the preview showed: its addresses to invite, read again as a file (so anything pending by now
+    is skipped), at the API's limits: one request, and each address to invite from the budget."""
+    school_class = _class(request, class_id)
+    if (wait := refusal_wait(request, (InvitationThrottle(),))) is not None:
+        return _too_many_invitations(request, school_class, wait)
+    data = request.POST.get("addresses", "")
+    try:
+        plan = bulk_invitations.invitation_bulk_preview(actor=request.user, school_class=school_class, data=data)
+        if (wait := invitation_budget_wait(request, plan.counts["invite"])) is not None:
+            return _too_many_invitations(request, school_class, wait)
+        plan = bulk_invitations.invitation_bulk_send(actor=request.user, school_class=school_class, data=data)
+    except AssessmentError as exc:
+        messages.error(request, error_text(exc))
+        return _to_class(school_class, "invitations")
+    sent = plan.counts["invite"]
+    if sent:
+        messages.success(request, ngettext(
+            "If the address is right, its owner has been invited (%(n)s address). They join the class when they "
+            "accept.",
+            "If the addresses are right, their owners have been invited (%(n)s addresses). They join the class "
+            "when they accept.", sent) % {"n": sent})
+    else:
+        messages.info(request, _("Nobody new to invite: every address was invited already."))
+    return _to_class(school_class, "invitations")
 
 
 @require_POST

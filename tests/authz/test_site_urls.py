@@ -165,6 +165,13 @@ TABLE = [
     Row("POST", "/teach/classes/{class}/rotate-code/", class_owner(302)),
     Row("GET", "/teach/classes/{class}/invitations/", post_only()),
     Row("POST", "/teach/classes/{class}/invitations/", class_owner(302), data=form(email="someone@example.org")),
+    # a list of addresses: the preview writes nothing; sending makes invitations, as the single form does
+    Row("GET", "/teach/classes/{class}/invitations/bulk/", post_only()),
+    Row("POST", "/teach/classes/{class}/invitations/bulk/", class_owner(200),
+        data=form(text="someone@example.org\nother_learner@example.org"), writers=()),
+    Row("GET", "/teach/classes/{class}/invitations/bulk/send/", post_only()),
+    Row("POST", "/teach/classes/{class}/invitations/bulk/send/", class_owner(302),
+        data=form(addresses="someone@example.org\nsomeone-else@example.org")),
     Row("GET", "/teach/classes/{class}/invitations/{invitation}/withdraw/", post_only()),
     Row("POST", "/teach/classes/{class}/invitations/{invitation}/withdraw/", class_owner(302)),
     Row("GET", "/teach/verification/", teachers(200)),
@@ -209,6 +216,9 @@ OTHER_TABLE = [
     Row("GET", "/pages/", public()),
     Row("GET", "/pages/{course_path}", public(404)),
     Row("GET", "/pages/{draft_path}", public(404)),
+    # Prometheus: the operator's bearer token only, whoever is signed in; without METRICS_TOKEN (here) no
+    # such URL (tests/operations/test_metrics.py has the token's side)
+    Row("GET", "/metrics", public(404)),
 ]
 
 
