@@ -24,7 +24,7 @@ from django.utils.translation import gettext_noop
 from . import audit, identity
 from .mail import mail_queue, site_url
 from .models import Academy, AcademyMembership, ApiToken, Role, User, email_taken, username_problem
-from .signals import staff_groups_stale
+from .signals import role_left, staff_groups_stale
 
 SELF_SERVICE_ROLES = (Role.STUDENT, Role.TEACHER)
 # Roles whose holders may be in CMS groups at all; anyone else is in none.
@@ -246,19 +246,13 @@ def academy_remove_staff(*, academy: Academy, user: User, actor, ip: str | None 
     return True
 
 
-def _revoke_verifications(user: User) -> int:
-    """A teacher's verification counts only while they teach; accounts may not import courses."""
-    verification = apps.get_model("courses", "TeacherVerification")
-    return verification.objects.filter(teacher=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-
-
 def user_set_role(*, user: User, role: str, actor, ip: str | None = None) -> User:
     """Change a user's role and take away everything the old role gave.
 
     Leaving academy staff removes every academy membership and with them the CMS
     groups; any role but staff and admin keeps no group at all. Any role but admin
     loses Django admin access (is_staff, is_superuser). Leaving the teacher role
-    revokes the teacher's verification. Every token and session ends, so nothing
+    revokes the teacher's verification (courses, through `role_left`). Every token and session ends, so nothing
     signed in under the old role carries on. The save writes `role.changed`
     (accounts/signals.py); what was taken away is one `access.revoked` event.
     """
@@ -290,8 +284,8 @@ def user_set_role(*, user: User, role: str, actor, ip: str | None = None) -> Use
             taken["groups"] = groups
         else:
             staff_groups_stale.send(sender=User, user=user)
-        if before == Role.TEACHER and (revoked := _revoke_verifications(user)):
-            taken["verifications"] = revoked
+        for _receiver, counts in role_left.send(sender=User, user=user, role=before):
+            taken.update(counts or {})
         taken["tokens_revoked"] = _end_sign_ins(user)
         audit.record(action=audit.Action.ACCESS_REVOKED, target=user, actor=actor, ip=ip, data=taken)
     return user

@@ -17,6 +17,11 @@ from .models import Academy, User
 # fills those groups (cms.tenancy), so cms receives this and puts the user's groups right.
 staff_groups_stale = Signal()
 
+# Sent with `user=` and `role=` (the role they had) inside the role change's transaction, when a user
+# leaves a role. The apps above take away what that role gave in their own rows (courses: a teacher's
+# verification) and answer a dict of counts, which goes into the `access.revoked` event.
+role_left = Signal()
+
 PUBLISHING_ACTIONS = {
     "wagtail.publish": audit.Action.PAGE_PUBLISHED,
     "wagtail.unpublish": audit.Action.PAGE_UNPUBLISHED,

@@ -98,7 +98,8 @@ def test_the_api_verifies_with_the_links_token(api, student):
     assert User.objects.get(pk=student.pk).email_verified_at is not None
 
 
-@pytest.mark.parametrize("token", ["nonsense", signing.TimestampSigner(salt="other").sign_object({"u": 1, "e": "x"})])
+@pytest.mark.parametrize("token", ["nonsense", signing.TimestampSigner(salt="other").sign_object({"u": 1, "e": "x"})],
+                         ids=["nonsense", "signed_for_another_purpose"])
 def test_a_forged_token_is_refused(api, student, token):
     response = api.post("/api/v1/auth/verify-email/", {"token": token}, format="json")
     assert response.status_code == 400
