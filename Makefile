@@ -53,6 +53,7 @@ cluster: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: install
 	$(PY) -m bench.run --quick
