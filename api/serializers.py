@@ -451,6 +451,17 @@ class HealthOut(serializers.Serializer):
     worker_restarts = serializers.IntegerField(required=False, help_text="under `make run`: restarts of its worker")
 
 
+class LiveOut(serializers.Serializer):
+    status = serializers.CharField(help_text="always `ok`: the process answers")
+
+
+class ReadyOut(serializers.Serializer):
+    status = serializers.CharField(help_text="`ready`")
+    database = serializers.CharField()
+    cache = serializers.CharField()
+    broker = serializers.CharField()
+
+
 class AccountDeleteIn(serializers.Serializer):
     password = serializers.CharField(max_length=128, write_only=True, help_text="your current password")
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", authentication_classes=[],
                                                       permission_classes=[AllowAny]), name="docs"),
     path("health/", health.HealthView.as_view(), name="health"),
+    path("health/live/", health.LiveView.as_view(), name="health-live"),
+    path("health/ready/", health.ReadyView.as_view(), name="health-ready"),
     path("auth/register/", accounts.RegisterView.as_view(), name="register"),
     path("auth/token/", accounts.TokenView.as_view(), name="token"),
     path("auth/logout/", accounts.LogoutView.as_view(), name="logout"),

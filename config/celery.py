@@ -1,14 +1,55 @@
 """The Celery app. Settings live in config/settings.py under CELERY_*."""
 import os
 
-from celery import Celery
-from celery.signals import task_prerun, worker_init
+from celery import Celery, bootsteps
+from celery.signals import setup_logging, task_postrun, task_prerun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("parley")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _keep_the_settings_logging(loglevel=None, **_):
+    """Celery would put its own handler and format on the root logger; keep settings.LOGGING (JSON lines
+    with task_id and the publishing request's request_id, config/logs.py) and take only the level the
+    worker or beat was started with (`--loglevel`)."""
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+    if loglevel:
+        logging.getLogger().setLevel(loglevel)
+
+
+class _TaskLogContext(bootsteps.Step):
+    """django-structlog's worker receivers: each task's lines carry its task_id and the context its
+    publisher sent (request_id), and a line when it starts, succeeds, fails or is retried. Its publish
+    receivers are connected already by the app (DJANGO_STRUCTLOG_CELERY_ENABLED); twice would log every
+    publish twice. Kept on the step: Celery holds receivers weakly."""
+
+    def __init__(self, parent, **kwargs):
+        from celery.signals import after_task_publish, before_task_publish
+        from django_structlog.celery.receivers import CeleryReceiver
+
+        super().__init__(parent, **kwargs)
+        self.receiver = CeleryReceiver()
+        self.receiver.connect_worker_signals()
+        before_task_publish.disconnect(self.receiver.receiver_before_task_publish)
+        after_task_publish.disconnect(self.receiver.receiver_after_task_publish)
+        task_postrun.connect(self.forget_the_task)
+
+    def forget_the_task(self, **_):
+        """A line logged between tasks must not carry the last task's ids."""
+        import structlog
+
+        structlog.contextvars.clear_contextvars()
+
+
+app.steps["worker"].add(_TaskLogContext)
 
 
 @worker_init.connect

@@ -90,6 +90,12 @@ def broker_url(url: str) -> str:
     return url
 
 
+def metrics_dir() -> Path:
+    """Where every process writes its Prometheus values for GET /metrics to add up (settings,
+    gunicorn's hook in config/gunicorn.py); `make run` empties it when it starts (config/run.py)."""
+    return Path(env_str("PROMETHEUS_MULTIPROC_DIR", str(VAR_DIR / "metrics")))
+
+
 # kombu's filesystem transport with atomic writes (config/file_broker.py, docs/dependencies.md): the
 # stock one lets a worker read a message file before it is fully written (kombu issue 1551).
 FILE_BROKER_TRANSPORT = "config.file_broker:Transport"

@@ -22,7 +22,7 @@ import time
 import urllib.error
 import urllib.request
 
-from .env import VAR_DIR, env_int, env_str
+from .env import VAR_DIR, env_int, env_str, metrics_dir
 
 HOST = env_str("PARLEY_HOST", "127.0.0.1")
 PORT = env_int("PARLEY_PORT", 8000)
@@ -118,8 +118,8 @@ class Child:
 
 def commands() -> tuple[list[str], list[str]]:
     bin_dir = os.path.dirname(sys.executable)
-    web = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"{HOST}:{PORT}",
-           "--workers", str(WEB_WORKERS), "--threads", str(WEB_THREADS),
+    web = [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "python:config.gunicorn",
+           "--bind", f"{HOST}:{PORT}", "--workers", str(WEB_WORKERS), "--threads", str(WEB_THREADS),
            "--timeout", "60", "--graceful-timeout", "10", "--log-level", "warning"]
     # No mingle or gossip: each start would broadcast to every worker's control queue, and
     # over the file broker the queues of workers that were killed keep those messages for ever.
@@ -158,6 +158,14 @@ def print_banner(base: str) -> None:
         for row in json.loads(logins.read_text()):
             print(f"    {row['role']:<14} {row['username']:<16} {row['password']}")
     print("\n  Press Ctrl-C to stop the server and the worker.\n", flush=True)
+
+
+def clear_metrics() -> None:
+    """The Prometheus files of the last run's processes (config/metrics.py): their pids may come back."""
+    folder = metrics_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink(missing_ok=True)
 
 
 class Stop(Exception):
@@ -206,6 +214,7 @@ def main() -> int:
     # Started from a script in the background, SIGINT may arrive ignored: restore Ctrl-C.
     signal.signal(signal.SIGINT, _raise_stop)
     status = 0
+    clear_metrics()
     try:
         web.start()
         worker.start()

@@ -74,11 +74,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.metrics.MetricsMiddleware",  # requests and their latency by route (GET /metrics)
-    "config.request_log.RequestLogMiddleware",  # request id, one JSON line per request
     "django.middleware.security.SecurityMiddleware",
     "frontend.csp.PathContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After static files (a page's dozen would drown the requests in logs and metrics): requests and
+    # their latency by route name (GET /metrics), then the request id and one log line per request.
+    "config.metrics.MetricsMiddleware",
+    "config.request_log.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -412,7 +414,7 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Operations: logs, metrics (config/logs.py, config/request_log.py, config/metrics.py, docs/operations.md) ---
-# `json`: one JSON object per line on stdout, with request_id (and task_id in a worker); `console`:
+# `json`: one JSON object per line on stderr, with request_id (and task_id in a worker); `console`:
 # the same fields as readable lines, the default while DEBUG is on (`make run`).
 LOG_FORMAT = env_str("LOG_FORMAT", "console" if DEBUG else "json")
 if LOG_FORMAT not in log_formats.FORMATS:
@@ -435,7 +437,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": log_formats.formatters(),
-    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": LOG_FORMAT}},
+    # stderr, not stdout: management commands write their data on stdout (`dumpdata`, `shell -c`), which
+    # log lines must not mix into; process managers and containers collect both streams alike.
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -7,8 +7,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from frontend import auth
 
+from .metrics import metrics_view
+
 urlpatterns = [
     path("api/v1/", include("api.urls")),
+    # Prometheus, for METRICS_TOKEN's bearer only (config/metrics.py); no slash, where scrapers look.
+    path("metrics", metrics_view, name="metrics"),
     # The admins' sign-in doors, before their own URLs: throttled like the site's sign-in, staff only
     # (frontend/auth.py). Neither admin has a password reset of its own; everyone uses the site's.
     path("cms/login/", auth.CmsLoginView.as_view(), name="cms-login"),

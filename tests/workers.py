@@ -43,10 +43,10 @@ def worker_env(broker_url: str | None = None) -> dict:
 
 
 @contextmanager
-def running_worker(broker_url: str | None = None, concurrency: int = 1, log=None):
+def running_worker(broker_url: str | None = None, concurrency: int = 1, log=None, loglevel: str = "WARNING"):
     """Start `celery worker` on the grading and default queues; stop it on exit."""
     cmd = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "grading,default",
-           "-c", str(concurrency), "--without-gossip", "--without-mingle", "--loglevel", "WARNING"]
+           "-c", str(concurrency), "--without-gossip", "--without-mingle", "--loglevel", loglevel]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=worker_env(broker_url), stdout=log or subprocess.DEVNULL,
                             stderr=subprocess.STDOUT if log else subprocess.DEVNULL, start_new_session=True)
     try:

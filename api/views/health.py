@@ -3,9 +3,10 @@ import os
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,6 +15,7 @@ from accounts.models import WorkerHeartbeat
 from config.celery import app
 
 from .. import serializers as s
+from ..errors import error_body
 
 
 def _broker_ok() -> bool:
@@ -66,3 +68,55 @@ class HealthView(APIView):
         body = {"status": "degraded" if degraded else "ok", "database": "ok", "broker": broker, **worker,
                 "broker_kind": settings.CELERY_BROKER_URL.split(":", 1)[0]}
         return Response(body)
+
+
+class LiveView(APIView):
+    """Liveness: the process answers. Nothing else is asked, so a database or broker outage never
+    gets a web process restarted (that is what readiness is for)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses={200: s.LiveOut}, tags=["operations"])
+    def get(self, request):
+        return Response({"status": "ok"})
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except DatabaseError:
+        return False
+
+
+def _cache_ok() -> bool:
+    try:
+        cache.set("parley:ready", "1", 10)
+        return cache.get("parley:ready") == "1"
+    except Exception:  # noqa: BLE001 - each cache backend raises its own errors
+        return False
+
+
+READY_CHECKS = {"database": _database_ok, "cache": _cache_ok, "broker": _broker_ok}
+
+
+class ReadyView(APIView):
+    """Readiness: the database, the cache and the broker answer, so this process can take traffic.
+    503 in the error shape otherwise, one entry per dependency that did not answer (`attr`)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses={200: s.ReadyOut, 503: OpenApiResponse(
+        description="A dependency (`attr`: database, cache or broker) did not answer; `Retry-After` gives "
+                    "the seconds to wait.")}, tags=["operations"])
+    def get(self, request):
+        down = [name for name, check in READY_CHECKS.items() if not check()]
+        if down:
+            body = error_body("server_error", "unavailable", f"The {down[0]} does not answer.", down[0])
+            body["errors"] += [{"code": "unavailable", "detail": f"The {name} does not answer.", "attr": name}
+                               for name in down[1:]]
+            return Response(body, status=503, headers={"Retry-After": "5"})
+        return Response({"status": "ready", **dict.fromkeys(READY_CHECKS, "ok")})

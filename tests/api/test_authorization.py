@@ -114,6 +114,8 @@ REVIEW = {"node": "reply1", "met": ["interest"], "avoided": [], "reason": "Quoti
 # (method, path template, label, body builder, expected status per actor)
 TABLE = [
     ("GET", "/api/v1/health/", "", None, anyone(200, deleted=200)),  # reads no credentials at all
+    ("GET", "/api/v1/health/live/", "", None, anyone(200, deleted=200)),  # probes too: no credentials read
+    ("GET", "/api/v1/health/ready/", "", None, anyone(200, deleted=200)),
     ("GET", "/api/v1/schema/", "", None, anyone(200, deleted=200)),  # public documents: no credentials read
     ("GET", "/api/v1/docs/", "", None, anyone(200, deleted=200)),
     # accounts
