@@ -114,3 +114,16 @@ def test_another_teacher_finds_no_such_class(klass):
     assert intruder.post(f"/teach/classes/{klass.pk}/invitations/bulk/send/",
                          {"addresses": "a@example.org"}).status_code == 404
     assert not ClassInvitation.objects.exists()
+
+
+def test_the_list_form_and_its_preview_speak_french_to_a_french_teacher(teacher, klass):
+    client = signed_in(teacher)
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/teach/"})
+    response = client.post(f"/teach/classes/{klass.pk}/invitations/bulk/",
+                           {"text": "email\nana@example.org\nana@example.org\nnope\n"})
+    page = page_text(response)
+    for french in ("1 adresse sera invitée.", "2 lignes sont ignorées.", "La première ligne a été lue comme un en-tête",
+                   "Sera invitée", "Répète une ligne précédente", "Pas une adresse e-mail", "Envoyer 1 invitation"):
+        assert french in page, french
+    client_page = client.get(f"/teach/classes/{klass.pk}/").content.decode()
+    assert "Inviter une liste d’élèves" in client_page and "Au plus 500 adresses et 256 Kio" in client_page
