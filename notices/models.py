@@ -43,6 +43,8 @@ class SentNotice(models.Model):
     period_key = models.CharField(max_length=120)
     claimed_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The relay refused it for good (a 5xx): kept claimed, so no beat tries the address again this period.
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "kind", "period_key"], name="one_notice_per_period")]

@@ -12,6 +12,7 @@ Sending is at most once: a worker that dies between the claim and the send leave
 (`sent_at` empty) and that notice is not sent; nothing is ever sent twice.
 """
 import logging
+import smtplib
 
 from django.conf import settings
 from django.core import signing
@@ -148,6 +149,13 @@ def notice_mail(*, user, kind: str, subject: str, template: str, context: dict, 
                      headers=unsubscribe_headers(url=url))
 
 
+def refused_for_good(exc: Exception) -> bool:
+    """An SMTP answer that the same mail will get again (5xx for the message or every recipient)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(500 <= code < 600 for code, _ in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
+
+
 def notice_claim(*, user_id: int, kind: str, period_key: str, now=None) -> SentNotice | None:
     """Insert the (user, kind, period) row; None when it exists (sent, or being sent by another)."""
     try:
@@ -160,7 +168,8 @@ def notice_claim(*, user_id: int, kind: str, period_key: str, now=None) -> SentN
 
 def notice_deliver(*, user_id: int, kind: str, period_key: str, subject: str, template: str, context: dict) -> bool:
     """Send the notice unless it was sent for this period: claim, send, mark sent; a failed send deletes
-    the claim and raises, so its retry (or the next beat) may send it. Each step commits on its own, so
+    the claim and raises, so its retry (or the next beat) may send it, unless the relay refused it for
+    good (5xx): then the claim stays, marked `failed_at`, and False is returned. Each step commits on its own, so
     call it outside a transaction (a Celery task). Returns whether a mail went out."""
     user = User.objects.filter(pk=user_id).first()
     if user is None:
@@ -174,7 +183,12 @@ def notice_deliver(*, user_id: int, kind: str, period_key: str, subject: str, te
     try:
         sent = notice_mail(user=user, kind=kind, subject=subject, template=template, context=context,
                            preferences=preferences)
-    except Exception:
+    except Exception as exc:
+        if refused_for_good(exc):
+            # Released, every beat run would mail a refused address again until the period ends.
+            SentNotice.objects.filter(pk=claim.pk).update(failed_at=timezone.now())
+            log.warning("the relay refused notice %s %s for user %s: %s", kind, period_key, user_id, exc)
+            return False
         SentNotice.objects.filter(pk=claim.pk, sent_at__isnull=True).delete()
         raise
     SentNotice.objects.filter(pk=claim.pk).update(sent_at=timezone.now())

@@ -173,3 +173,18 @@ def test_a_class_reminders_cost_the_same_queries_whatever_its_size(school):
     for _ in range(12):
         course_services.class_join(student=make_user(), join_code=school["klass"].join_code)
     assert cost(15) == small <= 12
+
+
+def test_a_mail_the_relay_refuses_for_good_is_not_tried_again_this_period(school):
+    import smtplib
+
+    due(school, NOON - timedelta(hours=1))
+    notice = reminders.due_reminders_for_class(class_id=school["klass"].pk, now=NOON)[0]
+    refused = smtplib.SMTPRecipientsRefused({"x@example.org": (550, b"no such mailbox")})
+    with mock.patch("notices.services.mail_send", side_effect=refused):
+        assert notices.notice_deliver(**notice) is False
+    assert SentNotice.objects.get().failed_at is not None
+    assert notices.notice_deliver(**notice) is False
+    assert all(n["user_id"] != notice["user_id"]
+               for n in reminders.due_reminders_for_class(class_id=school["klass"].pk, now=NOON))
+    assert mail.outbox == []
