@@ -35,11 +35,15 @@ def redact_secrets(_logger, _method, event_dict: dict) -> dict:
     return event_dict
 
 
-def drop_task_arguments(_logger, _method, event_dict: dict) -> dict:
+def drop_unsafe_extras(_logger, _method, event_dict: dict) -> dict:
     """Celery hands each task's arguments to its log lines as `data` (a mail task's are an address and
-    a link with a token in it): ids and names are in the message already."""
-    if str(event_dict.get("logger", "")).startswith("celery"):
+    a link with a token in it), and Django its request object with the whole URL: names and paths are
+    in the message already."""
+    logger = str(event_dict.get("logger", ""))
+    if logger.startswith("celery"):
         event_dict.pop("data", None)
+    elif logger == "django.request":
+        event_dict.pop("request", None)
     return event_dict
 
 
@@ -50,7 +54,7 @@ def formatters() -> dict:
             "()": structlog.stdlib.ProcessorFormatter,
             "processors": [
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                drop_task_arguments,
+                drop_unsafe_extras,
                 redact_secrets,
                 structlog.processors.format_exc_info,
                 renderer,

@@ -55,6 +55,17 @@ def outbox_register(name: str, count) -> None:
     OUTBOXES[name] = count
 
 
+def _notices_under_way() -> int:
+    """Notices (reminders, digests, invitations, decisions) claimed for sending and not sent yet: a row
+    stays so only while its send runs, or when a worker died mid-send (notices.models.SentNotice)."""
+    from notices.models import SentNotice
+
+    return SentNotice.objects.filter(sent_at__isnull=True).count()
+
+
+outbox_register("notices", _notices_under_way)
+
+
 def route_of(request) -> str:
     """The route's name (`api:attempts`), never the raw path: ids would make a series per record."""
     match = getattr(request, "resolver_match", None)

@@ -442,6 +442,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own default config gives `django` a plain-text handler while DEBUG is on: its lines
+        # would come twice, once not as JSON. Through the root's handler only.
+        "django": {"level": "INFO", "handlers": [], "propagate": True},
+        # Its 4xx lines repeat request_finished (config/request_log.py) with the path unredacted; 5xx stay.
+        "django.request": {"level": "ERROR"},
         "django.db.backends": {"level": "WARNING"},
         # Wagtail logs every publish and background index task at INFO.
         "django.tasks": {"level": "WARNING"},

@@ -77,6 +77,14 @@ def test_the_token_of_a_password_reset_link_stays_out_of_the_log(db, json_logs):
     assert token not in json_logs.text() and uid not in json_logs.text()
 
 
+def test_a_refused_request_is_one_line_without_its_query_string(db, json_logs):
+    Client().get("/api/v1/courses/987654321/?token=abc-query-secret")
+
+    assert [line["event"] for line in json_logs.lines()] == ["request_finished"]
+    assert json_logs.lines()[0]["code"] == 404
+    assert "abc-query-secret" not in json_logs.text()
+
+
 def test_a_signed_in_request_logs_the_user_id_and_no_session_or_password(db, json_logs):
     user = make_user(password="pw-Secret-123")
     token = Client().post("/api/v1/auth/token/", {"username": user.username, "password": "pw-Secret-123"},

@@ -123,6 +123,17 @@ def test_waiting_and_failed_attempts_are_read_from_the_database(db, token):
     assert value(response, "parley_dependency_up", dependency="database") == 1
 
 
+def test_notices_claimed_and_not_yet_sent_are_an_outbox(db, token):
+    from notices.models import Kind, SentNotice
+
+    learner = make_user()
+    SentNotice.objects.create(user=learner, kind=Kind.DUE_REMINDER, period_key="a1:due", claimed_at=timezone.now())
+    SentNotice.objects.create(user=learner, kind=Kind.DUE_REMINDER, period_key="a2:due", claimed_at=timezone.now(),
+                              sent_at=timezone.now())
+
+    assert value(scrape(), "parley_outbox_depth", outbox="notices") == 1
+
+
 def test_the_broker_queues_of_the_task_routes_are_measured(db, token, settings):
     response = scrape()
 
