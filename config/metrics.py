@@ -44,15 +44,16 @@ HTTP_IN_PROGRESS = Gauge(
     multiprocess_mode="livesum",
 )
 
-# Rows waiting to be handed on, per outbox, counted at scrape time: name -> a function that returns
-# the count. `grading` (submitted attempts, which the sweep re-queues if their message is lost) is
-# always there; an app that keeps another outbox registers it (outbox_register).
+# Rows in the database waiting to be handed on, per outbox, and those given up on, counted at scrape
+# time: name -> (waiting, failed), functions that return a count. `grading` (submitted attempts, which
+# the sweep re-queues if their message is lost; failed ones) is always there; an app that keeps
+# another outbox registers it (outbox_register).
 OUTBOXES: dict = {}
 
 
-def outbox_register(name: str, count) -> None:
-    """Report `count()` (rows waiting in the database) as parley_outbox_depth{outbox=name}."""
-    OUTBOXES[name] = count
+def outbox_register(name: str, waiting, failed=None) -> None:
+    """Report `waiting()` as parley_outbox_depth{outbox=name} and `failed()` as parley_outbox_failed."""
+    OUTBOXES[name] = (waiting, failed)
 
 
 def _notices_under_way() -> int:
@@ -60,10 +61,17 @@ def _notices_under_way() -> int:
     stays so only while its send runs, or when a worker died mid-send (notices.models.SentNotice)."""
     from notices.models import SentNotice
 
-    return SentNotice.objects.filter(sent_at__isnull=True).count()
+    return SentNotice.objects.filter(sent_at__isnull=True, failed_at__isnull=True).count()
 
 
-outbox_register("notices", _notices_under_way)
+def _notices_refused() -> int:
+    """Notices the mail relay refused for good (a 5xx); kept so the period is not mailed again."""
+    from notices.models import SentNotice
+
+    return SentNotice.objects.filter(failed_at__isnull=False).count()
+
+
+outbox_register("notices", _notices_under_way, _notices_refused)
 
 
 def route_of(request) -> str:
@@ -164,10 +172,15 @@ class ScrapeTimeCollector:
         age.add_metric([], max(0.0, (timezone.now() - oldest).total_seconds()) if oldest else 0.0)
         outboxes = GaugeMetricFamily("parley_outbox_depth", "Rows waiting in the database to be sent on, per outbox.",
                                      labels=["outbox"])
+        given_up = GaugeMetricFamily("parley_outbox_failed", "Rows of each outbox given up on (failed attempts, "
+                                     "mails the relay refused for good).", labels=["outbox"])
         outboxes.add_metric(["grading"], by_status.get(Status.SUBMITTED, {}).get("n", 0))
-        for name, count in sorted(OUTBOXES.items()):
-            outboxes.add_metric([name], count())
-        yield from (attempts, age, outboxes)
+        given_up.add_metric(["grading"], by_status.get(Status.FAILED, {}).get("n", 0))
+        for name, (waiting, failed) in sorted(OUTBOXES.items()):
+            outboxes.add_metric([name], waiting())
+            if failed is not None:
+                given_up.add_metric([name], failed())
+        yield from (attempts, age, outboxes, given_up)
 
 
 def _authorised(request) -> bool:

@@ -15,7 +15,7 @@ from ..factories import SPEC_PATH, import_exercise, make_academy, make_user
 TOKEN = "metrics-token-for-the-tests-0123456789"
 FAMILIES = {
     "parley_http_requests", "parley_http_request_duration_seconds", "parley_grading_lag_seconds",
-    "parley_attempts", "parley_grading_oldest_waiting_seconds", "parley_outbox_depth",
+    "parley_attempts", "parley_grading_oldest_waiting_seconds", "parley_outbox_depth", "parley_outbox_failed",
     "parley_broker_queue_messages", "parley_dependency_up",
 }
 
@@ -119,19 +119,23 @@ def test_waiting_and_failed_attempts_are_read_from_the_database(db, token):
 
     assert [value(response, "parley_attempts", status=s) for s in ("submitted", "grading", "failed")] == [2, 1, 1]
     assert value(response, "parley_outbox_depth", outbox="grading") == 2
+    assert value(response, "parley_outbox_failed", outbox="grading") == 1
     assert 590 < value(response, "parley_grading_oldest_waiting_seconds") < 900
     assert value(response, "parley_dependency_up", dependency="database") == 1
 
 
-def test_notices_claimed_and_not_yet_sent_are_an_outbox(db, token):
+def test_notices_claimed_and_not_yet_sent_are_an_outbox_and_refused_ones_its_failures(db, token):
     from notices.models import Kind, SentNotice
 
-    learner = make_user()
-    SentNotice.objects.create(user=learner, kind=Kind.DUE_REMINDER, period_key="a1:due", claimed_at=timezone.now())
-    SentNotice.objects.create(user=learner, kind=Kind.DUE_REMINDER, period_key="a2:due", claimed_at=timezone.now(),
-                              sent_at=timezone.now())
+    learner, now = make_user(), timezone.now()
+    for key, sent, failed in [("a1", None, None), ("a2", now, None), ("a3", None, now), ("a4", None, now)]:
+        SentNotice.objects.create(user=learner, kind=Kind.DUE_REMINDER, period_key=f"{key}:due", claimed_at=now,
+                                  sent_at=sent, failed_at=failed)
 
-    assert value(scrape(), "parley_outbox_depth", outbox="notices") == 1
+    response = scrape()
+
+    assert value(response, "parley_outbox_depth", outbox="notices") == 1
+    assert value(response, "parley_outbox_failed", outbox="notices") == 2
 
 
 def test_the_broker_queues_of_the_task_routes_are_measured(db, token, settings):
