@@ -1,9 +1,9 @@
-"""The benchmark sequence: seed, then B1 to B7, recording as it goes."""
+"""The benchmark sequence: seed, then B1 to B8, recording as it goes."""
 import os
 import sys
 import time
 
-from . import infra, loadgen, measure, scenarios, seed
+from . import burst, embedded, infra, loadgen, measure, scenarios, seed
 
 
 def web_command(cfg, port: int) -> list[str]:
@@ -90,14 +90,14 @@ class Suite:
         self.write_reproduce_env()
 
         self.results.details["seed_timing"] = dict(world.timing)
-        wanted = set(cfg.only or ("B1", "B2", "B3", "B4", "B5"))
-        if wanted & {"B1", "B2", "B3"}:
+        wanted = set(cfg.only or ("B1", "B2", "B3", "B4", "B5", "B8", "B1E"))
+        if wanted & {"B1", "B2", "B3", "B8"}:
             self.start_web()
         b1 = self.b1("base") if "B1" in wanted else None
         b2 = self.b2("base") if "B2" in wanted else None
         if cfg.grow_to:
             self.b6(b1, b2)
-        for name in ("B3", "B4", "B5"):
+        for name in ("B3", "B8", "B4", "B5", "B1E"):
             if name in wanted:
                 getattr(self, name.lower())()
 
@@ -272,6 +272,78 @@ class Suite:
         self.results.add("B7", metric, max(values or [0]), "MB", None,
                          f"largest VmHWM of the Celery worker's processes {when} (main {peaks['main']} MB, pool "
                          f"children {peaks['children']} MB; sum {round(sum(values), 1)} MB)")
+
+    # --- B8: a deadline burst ---------------------------------------------------------------
+
+    def b8(self) -> None:
+        cfg, world = self.cfg, self.world
+        self.load("B8")
+        n = cfg.b8_learners
+        learner_ids = world.learners[4000:4000 + n]
+        if len(learner_ids) < n:
+            raise RuntimeError(f"B8 needs {n} seeded learners beyond the first 4,000")
+        started = time.perf_counter()
+        tokens = list(seed.tokens_for(learner_ids).values())
+        self.log(f"B8: {n} tokens in {time.perf_counter() - started:.1f} s; {n} learners submit within "
+                 f"{cfg.b8_seconds:.0f} s, GET /me/ read every {burst.ME_EVERY} s")
+        self.worker = self.start_worker("worker-b8")
+        try:
+            body = scenarios.path(world.document, prefer="on")
+            figures = burst.run("127.0.0.1", self.port, world.exercise_id, body, tokens, self.learner_token,
+                                cfg.b8_seconds)
+            figures.update(burst.grading_lag(figures.pop("attempt_ids"), figures["burst_ended_epoch"]))
+        finally:
+            self.worker.stop()
+            self.worker = None
+        self.results.details["B8"] = figures
+        sub, me = figures["submit"], figures["me"]
+        self.log(f"B8: {figures['accepted']}/{n} accepted in {figures['burst_seconds']} s, errors {figures['errors']};"
+                 f" submit p50/p95 {sub.get('p50')}/{sub.get('p95')} ms, me p95 {me.get('p95')} ms; grading lag "
+                 f"p50/p95/max {figures['lag_p50_s']}/{figures['lag_p95_s']}/{figures['lag_max_s']} s, drained "
+                 f"{figures['drained_after_burst_s']} s after the burst")
+        add = self.results.add
+        desc = (f"{n:,} learners each submit the {len(body['steps'])}-step path of the {len(world.document['nodes'])}"
+                f"-node scenario at a random moment of a {cfg.b8_seconds:.0f} s window (open loop, {burst.SENDERS} "
+                f"senders), gunicorn gthread {cfg.web_workers}x{cfg.web_threads}, one Celery worker "
+                f"(-c {cfg.worker_concurrency}); GET /api/v1/me/ read every {burst.ME_EVERY} s meanwhile")
+        add("B8", "B8.submit_to_me_p95_ratio", measure.ratio(sub.get("p95", 0), me.get("p95", 0)), "x", "<= 2.0",
+            f"p95 of the submissions (202) / p95 of GET /me/ in the same run. {desc}")
+        add("B8", "B8.grading_lag_p95_s", figures["lag_p95_s"], "s", "<= 5.0",
+            "graded_at - submitted_at of the burst's attempts, from the database, p95")
+        add("B8", "B8.errors", figures["errors"] + figures["me_errors"], "count", "== 0",
+            "submissions not answered 202 and probe reads not answered 200")
+        add("B8", "B8.ungraded", figures["ungraded"], "count", "== 0", "burst attempts not graded within 300 s")
+        add("B8", "B8.submit_p50_ms", sub.get("p50"), "ms", None, "submission latency p50")
+        add("B8", "B8.submit_p95_ms", sub.get("p95"), "ms", None, "submission latency p95")
+        add("B8", "B8.me_p95_ms", me.get("p95"), "ms", None, f"GET /me/ p95 during the burst ({me.get('n', 0)} reads)")
+        add("B8", "B8.start_delay_p95_ms", figures["start_delay"].get("p95"), "ms", None,
+            "how late a submission left the client after its arrival time (all senders busy), p95")
+        add("B8", "B8.grading_lag_p50_s", figures["lag_p50_s"], "s", None, "grading lag p50")
+        add("B8", "B8.grading_lag_max_s", figures["lag_max_s"], "s", None, "grading lag, the longest")
+        add("B8", "B8.drained_after_burst_s", figures["drained_after_burst_s"], "s", None,
+            "the last burst attempt graded this long after the last submission was answered")
+
+    # --- B1e: B1's shape on `make run`'s embedded default -------------------------------------
+
+    def b1e(self) -> None:
+        cfg = self.cfg
+        self.load("B1e")
+        figures = embedded.b1_embedded(self.env, cfg.b1_rounds, cfg.b1_warmup, self.log)
+        self.results.details["B1e"] = figures
+        self.log(f"B1e (make run): progress p50 {figures['progress']['p50']} ms p95 {figures['progress']['p95']} ms;"
+                 f" me p50 {figures['me']['p50']} ms p95 {figures['me']['p95']} ms; ratios {figures['median_ratio']}"
+                 f" / {figures['p95_ratio']}")
+        add = self.results.add
+        desc = (f"`make run`'s setup (python -m config.run: gunicorn and the supervised worker, SQLite, file broker, "
+                f"DEBUG and demo on): the demo student's progress in \"{figures['course']}\" ({figures['lessons']} "
+                f"lessons, {figures['completed']} completed) against GET /api/v1/me/, {cfg.b1_rounds} requests each, "
+                "interleaved on one keep-alive connection")
+        add("B1e", "B1e.progress_median_ratio", figures["median_ratio"], "x", "<= 2.0",
+            "median latency of progress / median of GET /me/. " + desc)
+        add("B1e", "B1e.progress_p95_ratio", figures["p95_ratio"], "x", "<= 2.0", "p95 latency, same ratio")
+        for name in ("progress", "me"):
+            for q in ("p50", "p95"):
+                add("B1e", f"B1e.{name}_{q}_ms", figures[name][q], "ms", None, f"{name} {q} latency on make run")
 
     # --- B4 + B7 (worker during B4) ------------------------------------------------------------
 

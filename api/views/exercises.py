@@ -130,7 +130,8 @@ class ExerciseAttemptsView(GenericAPIView):
                 exercise=exercise, learner=request.user, answers=answers, idempotency_key=key
             )
             code = status.HTTP_202_ACCEPTED
-        attempt = Attempt.objects.select_related("version", "exercise").get(pk=attempt.pk)
+        if not created:  # the first attempt of a retried key, read without its version and exercise
+            attempt = Attempt.objects.select_related("version", "exercise").get(pk=attempt.pk)
         return Response(selectors.attempt_view(attempt=attempt), status=code if created else status.HTTP_200_OK)
 
 
