@@ -115,3 +115,13 @@ def test_the_export_holds_the_preferences_and_the_notices_sent(learner):
     data = as_user(learner).get("/api/v1/me/export/").json()
     assert data["notification_preferences"]["language"] == "fr"
     assert [n["period_key"] for n in data["notices_sent"]] == ["assignment:1:overdue:x"]
+
+
+def test_deleting_the_account_deletes_its_preferences_and_sent_log(learner):
+    from accounts import privacy
+    from notices.models import SentNotice
+
+    notices.preferences_update(user=learner, changes={"language": "fr"})
+    notices.notice_claim(user_id=learner.pk, kind=Kind.DUE_REMINDER, period_key="assignment:1:overdue:x")
+    privacy.account_delete(user=learner, password="pw-Secret-123")
+    assert not NotificationPreference.objects.exists() and not SentNotice.objects.exists()

@@ -110,7 +110,8 @@ def test_an_account_deletion_is_recorded_without_the_persons_data(learner, teach
     assert response.status_code == 204
     [event] = events(Action.ACCOUNT_DELETED)
     assert (event.actor_id, event.target_type, event.target_id) == (learner.pk, "accounts.user", str(learner.pk))
-    assert event.data == {"attempts_kept": 3, "attempts_deleted": 0, "replies_redacted": 2, "classes_archived": 0}
+    assert event.data == {"attempts_kept": 3, "attempts_deleted": 0, "replies_redacted": 2, "classes_archived": 0,
+                          "notice_preferences_deleted": 0, "notices_sent_deleted": 0}
     everything = json.dumps(list(AuditEvent.objects.values()), default=str)
     for personal in ("amina", "Amina", learner.email, PERSONAL_REPLY, "198.51.100.7"):
         assert personal not in everything, personal
