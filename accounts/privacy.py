@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from . import audit
+from .errors import AccountError, Forbidden
 from .models import AuditEvent, Role, User
-from .services import AccountError
 
 EXPORT_FORMAT = "parley-export/1"
 
@@ -135,11 +135,11 @@ def account_delete(*, user: User, password: str) -> User:
     """Delete the account: anonymise the row, keep what statistics need, end every sign-in.
 
     The password confirms it is the person (a stolen session alone cannot
-    delete an account); a wrong one raises AccountError and changes nothing.
+    delete an account); a wrong one raises AccountError, a staff account Forbidden, and nothing changes.
     """
     if user.role not in SELF_DELETING_ROLES or user.is_superuser or user.is_staff:
-        raise AccountError(None, "managed_account",
-                           "Academy staff and administrator accounts are closed by an administrator.")
+        raise Forbidden.single("managed_account",
+                               "Academy staff and administrator accounts are closed by an administrator.")
     if not password or not user.check_password(password):
         raise AccountError("password", "wrong_password", "The password is not right.")
     now = timezone.now()

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from . import audit, identity
+from .errors import AccountError
 from .mail import mail_queue, site_url
 from .models import Academy, AcademyMembership, ApiToken, Role, User, email_taken, username_problem
 from .signals import role_left, staff_groups_stale
@@ -30,12 +31,6 @@ SELF_SERVICE_ROLES = (Role.STUDENT, Role.TEACHER)
 # Roles whose holders may be in CMS groups at all; anyone else is in none.
 GROUP_ROLES = (Role.ACADEMY_STAFF, Role.ADMIN)
 STAFF_RANK = {AcademyMembership.StaffRole.EDITOR: 1, AcademyMembership.StaffRole.REVIEWER: 2}
-
-
-class AccountError(Exception):
-    def __init__(self, attr: str, code: str, detail: str):
-        super().__init__(detail)
-        self.attr, self.code, self.detail = attr, code, detail
 
 
 # --- registration ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_standardized_errors.handler import exception_handler as standardized_handler
 from rest_framework.response import Response
 
-from assessments.errors import AssessmentError
+from accounts.errors import ServiceError
 
 
 def error_body(type_: str, code: str, detail: str, attr=None) -> dict:
@@ -29,7 +29,7 @@ def exception_handler(exc, context):
         return Response(error_body("client_error", "request_too_large",
                                    f"The body is over the limit of {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."),
                         status=413)
-    if isinstance(exc, AssessmentError):
+    if isinstance(exc, ServiceError):  # every app's services: translated here, once
         return Response({"type": exc.type, "errors": exc.errors}, status=exc.status)
     return standardized_handler(exc, context)
 

@@ -32,7 +32,7 @@ from accounts.models import Academy
 from accounts.selectors import academy_ids_of
 from assessments import grading
 from assessments.diagram import edges_of, render_svg
-from assessments.errors import AssessmentError
+from assessments.errors import ServiceError
 from assessments.models import Exercise, ExerciseVersion
 from assessments.selectors import exercise_download_filename
 from assessments.services import exercise_import
@@ -178,7 +178,7 @@ class ExerciseAdminViewMixin(PermissionCheckedMixin, WagtailAdminTemplateMixin):
                 academy=form.importing_academy(), document=form.document_data,
                 visibility=form.cleaned_data.get("visibility"), actor=self.request.user,
             )
-        except AssessmentError as exc:
+        except ServiceError as exc:
             self.problems = problems_of(exc.errors)
             return None
         if not created:

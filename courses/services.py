@@ -12,7 +12,7 @@ from cms.models import CoursePage, ModulePage
 from cms.selectors import lesson_course, live_lesson
 
 from . import access, mail
-from .errors import AssessmentError, Conflict, Forbidden, NotFound
+from .errors import Conflict, CourseError, Forbidden, NotFound
 from .models import (
     Assignment,
     ClassInvitation,
@@ -41,8 +41,10 @@ def enrol(*, learner, course: CoursePage, source: str = Enrolment.Source.SELF) -
     return _get_or_create(Enrolment, defaults={"source": source}, learner=learner, course=course)
 
 
+@transaction.atomic
 def lesson_complete(*, learner, lesson_id: int) -> tuple[LessonCompletion, bool]:
-    """Mark a published lesson read by an enrolled learner. Idempotent."""
+    """Mark a published lesson read by an enrolled learner. Idempotent. One transaction: the read and
+    the learner's last activity are written together or not at all, whoever calls (API or site)."""
     lesson = live_lesson(lesson_id)
     if lesson is None:
         raise NotFound.single("not_found", "No such lesson.")
@@ -68,7 +70,7 @@ def class_create(*, teacher, name: str) -> SchoolClass:
 def _class_name(name) -> str:
     name = (name or "").strip() if isinstance(name, str) else ""
     if not name or len(name) > CLASS_NAME_MAX:
-        raise AssessmentError.single("invalid", "A class name of 1 to 200 characters is required.", "name")
+        raise CourseError.single("invalid", "A class name of 1 to 200 characters is required.", "name")
     return name
 
 
@@ -176,7 +178,7 @@ def _normalised_email(email) -> str:
     try:
         return _email_field.clean(email.strip() if isinstance(email, str) else email).casefold()
     except ValidationError:
-        raise AssessmentError.single("invalid", "Enter a valid email address.", "email") from None
+        raise CourseError.single("invalid", "Enter a valid email address.", "email") from None
 
 
 def invitation_send(*, actor, school_class: SchoolClass, email: str) -> None:
@@ -261,9 +263,9 @@ def verification_request(*, teacher, school: str, note: str = "") -> TeacherVeri
     school = (school or "").strip() if isinstance(school, str) else ""
     note = (note or "").strip() if isinstance(note, str) else ""
     if not school or len(school) > SCHOOL_MAX:
-        raise AssessmentError.single("invalid", "Name your school or organisation (1 to 200 characters).", "school")
+        raise CourseError.single("invalid", "Name your school or organisation (1 to 200 characters).", "school")
     if len(note) > NOTE_MAX:
-        raise AssessmentError.single("invalid", "At most 2,000 characters.", "note")
+        raise CourseError.single("invalid", "At most 2,000 characters.", "note")
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=teacher.pk).first()  # one request at a time per teacher
         state = access.verification_state(teacher)
@@ -283,7 +285,7 @@ def verification_decide(*, actor, verification_id, approve: bool, note: str = ""
         raise Forbidden.single("permission_denied", "Only academy staff and administrators decide.")
     note = (note or "").strip() if isinstance(note, str) else ""
     if len(note) > NOTE_MAX:
-        raise AssessmentError.single("invalid", "At most 2,000 characters.", "note")
+        raise CourseError.single("invalid", "At most 2,000 characters.", "note")
     with transaction.atomic():
         row = (TeacherVerification.objects.select_for_update().select_related("teacher")
                .filter(pk=_small_id(verification_id) or 0, revoked_at__isnull=True).first())
@@ -307,7 +309,7 @@ def assignment_create(*, actor, school_class: SchoolClass, module_id, due_at) ->
     _managed(actor, school_class)
     module = ModulePage.objects.live().filter(pk=_small_id(module_id) or 0).first()
     if module is None:
-        raise AssessmentError.single("invalid", "No published module with that id.", "module")
+        raise CourseError.single("invalid", "No published module with that id.", "module")
     course = CoursePage.objects.ancestor_of(module).first()
     with transaction.atomic():
         assignment, created = _get_or_create(

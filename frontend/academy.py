@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from assessments.diagram import edges_of, render_svg
 from courses import dashboards, services
-from courses.errors import AssessmentError, NotFound
+from courses.errors import NotFound, ServiceError
 
 from . import labels
 from .access import error_text, staff_required
@@ -59,7 +59,7 @@ def decide(request, verification_id, decision):
                                            approve=decision == "approve", note=note)
     except NotFound:
         raise Http404 from None
-    except AssessmentError as exc:
+    except ServiceError as exc:
         messages.error(request, error_text(exc))
     else:
         messages.success(request, (_("%(teacher)s is verified.") if decision == "approve"

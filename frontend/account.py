@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import audit, privacy, services
-from accounts.services import AccountError
+from accounts.errors import ServiceError
 from api.throttles import AuthAddressThrottle, PasswordCheckThrottle, refusal_wait
 
 from .notices import preferences_form
@@ -62,7 +62,7 @@ def account_delete(request):
         return _page(request, form, status=400)
     try:
         privacy.account_delete(user=request.user, password=form.cleaned_data["password"])
-    except AccountError as exc:
+    except ServiceError as exc:
         if exc.code == "wrong_password":
             form.add_error("password", _("That password is not right."))
         else:

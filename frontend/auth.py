@@ -21,8 +21,8 @@ from django.views.decorators.http import require_http_methods
 from wagtail.admin.views.account import LoginView as WagtailLoginView
 
 from accounts import audit, services
+from accounts.errors import AccountError
 from accounts.forms import may_use_cms, may_use_django_admin
-from accounts.services import AccountError
 from api.throttles import AuthAddressThrottle, AuthEmailThrottle, refusal_wait
 
 from .forms import ResendVerificationForm, SitePasswordResetForm

@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.errors import ServiceError
 from api.throttles import AttemptThrottle, JoinAccountThrottle, JoinAddressThrottle, refusal_wait
 from assessments import selectors as assessment_selectors
 from assessments import services as assessment_services
-from assessments.errors import AssessmentError
 from assessments.models import Attempt, Exercise
 from cms.blocks import block_json, image_json
-from cms.selectors import course_structure, published_course, published_courses, published_lesson
+from cms.selectors import course_page, published_courses, published_lesson
 from courses import dashboards, progress, reviews, services
 from courses.access import may_attempt, may_read_attempt, may_see_staff_details
 from courses.errors import Forbidden, NotFound
@@ -69,13 +69,13 @@ def catalogue(request):
 
 
 def course_detail(request, course_id):
-    # The course, its structure and its academy's name come from the page-tree cache; what is the
+    # The course, its structure and its academy's name are one page-tree cache entry; what is the
     # visitor's is one query (progress.course_page_state), so the page's query count stays flat
     # whatever the number of lessons or learners (tests/frontend/test_page_queries.py).
-    course = published_course(_int(course_id))
-    if course is None:
+    page = course_page(_int(course_id))
+    if page is None:
         raise Http404
-    modules = course_structure(course)
+    course, modules = page["course"], page["modules"]
     lesson_ids = [lesson["id"] for m in modules for lesson in m["lessons"]]
     visitor = progress.course_page_state(learner=request.user, course=course, modules=modules)
     enrolled, states, summary = visitor["enrolled"], visitor["states"], visitor["progress"]
@@ -85,14 +85,16 @@ def course_detail(request, course_id):
         percents = {m["id"]: m["percent"] for m in summary["modules"]}
         for module in modules:
             module["percent"] = percents.get(module["id"], 0.0)
+    lesson_url = reverse("frontend:lesson", args=[0]).replace("/0/", "/{}/")  # one reverse, not one a lesson
     for module in modules:
         for lesson in module["lessons"]:
             lesson["state"] = states.get(lesson["id"], "new")
+            lesson["url"] = lesson_url.format(lesson["id"])
     first_lesson = lesson_ids[0] if lesson_ids else None
     next_lesson = next((lid for lid in lesson_ids if states.get(lid) == "new"), first_lesson)
     return render(request, "frontend/course.html", {
         "section": "catalogue", "course": course, "modules": modules, "enrolled": enrolled,
-        "percent": course_percent, "cover": _cover(course), "academy": dashboards.course_academy_name(course),
+        "percent": course_percent, "cover": _cover(course), "academy": page["academy"],
         "level": labels.level(course.level), "competencies": [labels.competency(k) for k in course.competencies or []],
         "continue_lesson": next_lesson, "lesson_count": len(lesson_ids),
     })
@@ -112,18 +114,18 @@ def enrol(request, course_id):
 
 
 def lesson_detail(request, lesson_id):
-    # As the course page: the course and its structure from the cache, the lesson's row, and one
+    # As the course page: the course and its structure from one cache entry, the lesson's row, and one
     # query for what is the visitor's (progress.lesson_page_state).
     found = published_lesson(_int(lesson_id))
     if found is None:
         raise Http404
-    lesson, course = found
+    lesson, page = found
+    course, modules = page["course"], page["modules"]
     blocks = list(lesson.body)
     images = [b.value["image"] for b in blocks if b.block_type == "image" and b.value["image"]]
     if images:
         prefetch_related_objects(images, "renditions")
     rendered = [block_json(b) for b in blocks]
-    modules = course_structure(course)
     order = [(m, ref) for m in modules for ref in m["lessons"]]
     ids = [ref["id"] for _, ref in order]
     index = ids.index(lesson.pk) if lesson.pk in ids else -1
@@ -263,7 +265,7 @@ def quiz_submit(request, exercise_id):
     try:
         attempt, _created = assessment_services.attempt_submit(
             exercise=exercise, learner=request.user, answers={"answers": answers}, idempotency_key=key)
-    except AssessmentError as exc:
+    except ServiceError as exc:
         messages.error(request, error_text(exc))
         return redirect("frontend:exercise", exercise_id=exercise.pk)
     return redirect("frontend:attempt", attempt_id=attempt.pk)
@@ -313,7 +315,7 @@ def reverse_override(request, attempt_id, grading_id):
         reviews.review_reverse(actor=request.user, attempt=attempt, grading_id=grading_id, reason=reason)
     except NotFound:
         raise Http404 from None
-    except AssessmentError as exc:
+    except ServiceError as exc:
         messages.error(request, error_text(exc))
     else:
         messages.success(request, _("The override was reversed."))

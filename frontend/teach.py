@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.errors import ServiceError
 from api.throttles import InvitationThrottle, invitation_budget_wait, refusal_wait
-from assessments.errors import AssessmentError
 from courses import access, bulk_invitations, dashboards, progress, reviews, services
 from courses.errors import NotFound
 
@@ -39,7 +39,7 @@ def teach_home(request):
     if request.method == "POST" and form.is_valid():
         try:
             school_class = services.class_create(teacher=request.user, name=form.cleaned_data["name"])
-        except AssessmentError as exc:
+        except ServiceError as exc:
             form.add_error("name", error_text(exc))
         else:
             messages.success(request, _("Class created. Share the join code with your students."))
@@ -104,7 +104,7 @@ def invite(request, class_id):
             return _too_many_invitations(request, school_class, wait)
         try:
             services.invitation_send(actor=request.user, school_class=school_class, email=form.cleaned_data["email"])
-        except AssessmentError as exc:
+        except ServiceError as exc:
             form.add_error("email", error_text(exc))
         else:
             messages.success(request, _("If the address is right, its owner has been invited. They join the class "
@@ -127,7 +127,7 @@ def invite_bulk(request, class_id):
         try:
             plan = bulk_invitations.invitation_bulk_preview(actor=request.user, school_class=school_class,
                                                             data=form.content())
-        except AssessmentError as exc:
+        except ServiceError as exc:
             form.add_error("file" if form.cleaned_data.get("file") else "text", error_text(exc))
         else:
             return render(request, "frontend/class_bulk_invitations.html", {
@@ -152,7 +152,7 @@ def invite_bulk_send(request, class_id):
         if (wait := invitation_budget_wait(request, plan.counts["invite"])) is not None:
             return _too_many_invitations(request, school_class, wait)
         plan = bulk_invitations.invitation_bulk_send(actor=request.user, school_class=school_class, data=data)
-    except AssessmentError as exc:
+    except ServiceError as exc:
         messages.error(request, error_text(exc))
         return _to_class(school_class, "invitations")
     sent = plan.counts["invite"]
@@ -201,7 +201,7 @@ def assign(request, class_id):
             _row, created = services.assignment_create(
                 actor=request.user, school_class=school_class, module_id=form.cleaned_data["module"],
                                                     due_at=end_of_day(form.cleaned_data["due"]))
-        except AssessmentError as exc:
+        except ServiceError as exc:
             form.add_error("module", error_text(exc))
         else:
             messages.success(request, _("Module assigned.") if created else _("That module was already assigned."))
@@ -224,7 +224,7 @@ def extend(request, class_id, assignment_id):
         try:
             services.extension_set(actor=request.user, assignment=assignment, student_id=form.cleaned_data["student"],
                                    due_at=end_of_day(form.cleaned_data["due"]))
-        except AssessmentError as exc:
+        except ServiceError as exc:
             form.add_error("due", _("An extension must be later than the due date.")
                            if exc.errors[0]["code"] == "invalid" else error_text(exc))
         else:
@@ -291,7 +291,7 @@ def override(request, class_id, attempt_id):
                                 reason=reason)
     except NotFound:
         raise Http404 from None
-    except AssessmentError as exc:
+    except ServiceError as exc:
         messages.error(request, error_text(exc))
     else:
         attempt.refresh_from_db()
@@ -308,7 +308,7 @@ def verification(request):
         try:
             services.verification_request(teacher=request.user, school=form.cleaned_data["school"],
                                           note=form.cleaned_data["note"])
-        except AssessmentError as exc:
+        except ServiceError as exc:
             form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("Your request was sent. Academy staff will decide on it."))

@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from accounts.services import AccountError
+from accounts.errors import AccountError
 from api.errors import error_body
 from api.throttles import AuthAccountThrottle, AuthAddressThrottle, refusal_wait
 from courses import dashboards

@@ -2,7 +2,7 @@ from django.contrib.auth import authenticate, logout, update_session_auth_hash
 from django.utils import translation
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, ValidationError
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from accounts import audit, privacy, services
 from accounts.models import ApiToken, AuditEvent
-from accounts.services import AccountError, token_issue, token_revoke, user_register
+from accounts.services import token_issue, token_revoke, user_register
 
 from .. import serializers as s
 from ..permissions import IsAcademyStaff
@@ -21,10 +21,6 @@ from .base import validated
 
 def user_json(user) -> dict:
     return {"id": user.pk, "username": user.username, "email": user.email, "role": user.role}
-
-
-def account_error(exc: AccountError) -> ValidationError:
-    return ValidationError({exc.attr: [exc.detail]}, code=exc.code)
 
 
 class RegisterView(APIView):
@@ -39,10 +35,7 @@ class RegisterView(APIView):
                     "`email` `unique` (an account has that address, in any case); `password` `weak_password`.")
     def post(self, request):
         data = validated(s.RegisterIn, request.data)
-        try:
-            user = user_register(**data, language=translation.get_language())
-        except AccountError as exc:
-            raise account_error(exc) from None
+        user = user_register(**data, language=translation.get_language())
         return Response(user_json(user), status=status.HTTP_201_CREATED)
 
 
@@ -86,11 +79,8 @@ class PasswordView(APIView):
                     "`wrong_password`, `new_password` `weak_password`. Limited per account like signing in.")
     def post(self, request):
         data = validated(s.PasswordChangeIn, request.data)
-        try:
-            services.user_change_password(user=request.user, old_password=data["old_password"],
-                                          new_password=data["new_password"], ip=audit.client_ip(request))
-        except AccountError as exc:
-            raise account_error(exc) from None
+        services.user_change_password(user=request.user, old_password=data["old_password"],
+                                      new_password=data["new_password"], ip=audit.client_ip(request))
         if request.session.get("_auth_user_id"):
             update_session_auth_hash(request._request, request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -117,10 +107,7 @@ class EmailVerifyView(APIView):
                                "`expired`. Confirming again changes nothing.")
     def post(self, request):
         data = validated(s.EmailVerifyIn, request.data)
-        try:
-            services.email_verify(token=data["token"], ip=audit.client_ip(request))
-        except AccountError as exc:
-            raise account_error(exc) from None
+        services.email_verify(token=data["token"], ip=audit.client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -180,12 +167,7 @@ class MeView(APIView):
     )
     def delete(self, request):
         data = validated(s.AccountDeleteIn, request.data)
-        try:
-            privacy.account_delete(user=request.user, password=data["password"])
-        except AccountError as exc:
-            if exc.code == "managed_account":
-                raise PermissionDenied(exc.detail, code=exc.code) from None
-            raise ValidationError({exc.attr: [exc.detail]}, code=exc.code) from None
+        privacy.account_delete(user=request.user, password=data["password"])
         logout(request._request)  # a session-signed request also loses its cookie now
         return Response(status=status.HTTP_204_NO_CONTENT)
 

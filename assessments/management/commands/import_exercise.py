@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Academy
-from assessments.errors import AssessmentError
+from assessments.errors import ServiceError
 from assessments.services import exercise_import
 
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {exc}") from None
         try:
             exercise, version, created = exercise_import(academy=owner, document=document, visibility=visibility)
-        except AssessmentError as exc:
+        except ServiceError as exc:
             raise CommandError("\n".join(e["detail"] for e in exc.errors)) from None
         state = "new version" if created else "unchanged"
         self.stdout.write(f"{exercise.slug}: version {version.number} ({state}), id {exercise.pk}")
