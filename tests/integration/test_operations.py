@@ -1,6 +1,10 @@
 """The operator's view across real processes: a request's id in the worker's JSON lines, the grading
 lag of a real worker's grading at /metrics, readiness of a web process whose database is gone."""
 import json
+import os
+import signal
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 
@@ -11,7 +15,7 @@ from assessments.models import Attempt
 from ..conftest import as_user
 from ..factories import SPEC_PATH, import_exercise, make_academy, make_user
 from ..operations.test_metrics import scrape, value
-from ..workers import free_port, running_server, running_worker, server_env, wait_for
+from ..workers import ROOT, child_pids, free_port, running_server, running_worker, server_env, stop_worker, wait_for
 
 pytestmark = [pytest.mark.worker]
 
@@ -87,3 +91,29 @@ def test_a_web_process_whose_database_is_gone_is_alive_but_not_ready(real_broker
     assert ready[0] == 503
     assert ready[1]["type"] == "server_error"
     assert [(e["code"], e["attr"]) for e in ready[1]["errors"]] == [("unavailable", "database")]
+
+
+def test_a_killed_web_process_leaves_no_share_of_the_in_progress_gauge(real_broker, settings):
+    """gunicorn started with config.gunicorn, as `make run` and docs/operations.md start it."""
+    folder = settings.PROMETHEUS_MULTIPROC_DIR
+    port = free_port()
+    cmd = [sys.executable, "-m", "gunicorn", "-c", "python:config.gunicorn", "config.wsgi",
+           "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"]
+    server = subprocess.Popen(cmd, cwd=ROOT, env=server_env(), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        web = wait_for(lambda: child_pids(server.pid) if len(child_pids(server.pid)) == 2 else None, timeout=60)
+        assert web, "gunicorn did not start its two processes"
+
+        def answered_by_both():
+            get(f"http://127.0.0.1:{port}/api/v1/health/live/")
+            return all((folder / f"gauge_livesum_{pid}.db").exists() for pid in web)
+
+        assert wait_for(answered_by_both, timeout=60, interval=0.2)
+        victim = sorted(web)[0]
+        os.kill(victim, signal.SIGKILL)
+
+        assert wait_for(lambda: not (folder / f"gauge_livesum_{victim}.db").exists(), timeout=30)
+        assert (folder / f"gauge_livesum_{sorted(web)[1]}.db").exists()
+    finally:
+        stop_worker(server)
