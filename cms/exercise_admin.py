@@ -39,14 +39,10 @@ from assessments.services import exercise_import
 
 from .models import LessonExercise
 
-# The engine refuses documents over 1 MiB as it serialises them (compactly); a file that
-# holds one pretty-printed is larger, so the file may be twice that before it is refused
-# unread. Settings may lower or raise it.
-DEFAULT_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
-
 
 def upload_max_bytes() -> int:
-    return getattr(settings, "EXERCISE_UPLOAD_MAX_BYTES", DEFAULT_UPLOAD_MAX_BYTES)
+    """settings.EXERCISE_UPLOAD_MAX_BYTES, read per call so a test's override applies."""
+    return settings.EXERCISE_UPLOAD_MAX_BYTES
 
 
 def _no_constants(name):

@@ -48,12 +48,12 @@ def _read(f, limit=None) -> bytes:
 
 
 def max_image_pixels() -> int:
-    return getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", None) or DEFAULT_MAX_IMAGE_PIXELS
+    return settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS or DEFAULT_MAX_IMAGE_PIXELS
 
 
 def allowed_image_extensions() -> set[str]:
     known = set().union(*IMAGE_FORMATS.values())
-    return known & set(getattr(settings, "WAGTAILIMAGES_EXTENSIONS", known))
+    return known & set(settings.WAGTAILIMAGES_EXTENSIONS)
 
 
 def check_image(f) -> None:
@@ -97,7 +97,7 @@ def check_image(f) -> None:
 
 
 def max_document_bytes() -> int:
-    return getattr(settings, "WAGTAILDOCS_MAX_UPLOAD_SIZE", None) or DEFAULT_MAX_DOCUMENT_BYTES
+    return settings.WAGTAILDOCS_MAX_UPLOAD_SIZE or DEFAULT_MAX_DOCUMENT_BYTES
 
 
 def check_document(f) -> None:
@@ -107,7 +107,7 @@ def check_document(f) -> None:
         raise ValidationError(f"This file is too big ({filesizeformat(f.size)}); the limit is "
                               f"{filesizeformat(limit)}.", code="file_too_large")
     extension = os.path.splitext(f.name or "")[1].lower().lstrip(".")
-    allowed = getattr(settings, "WAGTAILDOCS_EXTENSIONS", None)
+    allowed = settings.WAGTAILDOCS_EXTENSIONS
     if allowed is not None and extension not in allowed:
         raise ValidationError(f"Files of type .{extension} are not accepted; allowed: "
                               f"{', '.join(allowed)}.", code="invalid_extension")

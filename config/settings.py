@@ -2,7 +2,7 @@
 
 Every variable has an embedded default that works on a laptop with nothing
 but Python installed (SQLite and a file broker under var/). Production sets
-DEBUG=false and real values; see README "Production settings".
+DEBUG=false and real values; see README "Configuration".
 """
 import os
 from datetime import timedelta
@@ -168,6 +168,9 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "vtt", "srt", "csv"]
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.uploads.SafeImageForm"
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.uploads.SafeDocumentForm"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("DOCUMENT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# An exercise file uploaded in the CMS (cms/exercise_admin.py): twice the engine's 1 MiB document
+# limit, since a pretty-printed file is larger than the compact document the engine measures.
+EXERCISE_UPLOAD_MAX_BYTES = env_int("EXERCISE_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
 
 # --- Limits on what a request may send (api/middleware.py, api/parsers.py, assessments/services.py) ---
 # A body over this answers 413 before it is read (API), or 400 (site forms); a 1 MiB exercise

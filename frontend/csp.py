@@ -13,7 +13,7 @@ from django.middleware.csp import ContentSecurityPolicyMiddleware
 class PathContentSecurityPolicyMiddleware(ContentSecurityPolicyMiddleware):
     def process_response(self, request, response):
         if not hasattr(response, "_csp_config"):
-            for prefix, policy in getattr(settings, "PARLEY_CSP_BY_PATH", ()):
+            for prefix, policy in settings.PARLEY_CSP_BY_PATH:
                 if request.path.startswith(prefix):
                     response._csp_config = policy
                     break
