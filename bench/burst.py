@@ -6,15 +6,30 @@ Open loop: each learner's submission has an arrival time drawn uniformly at rand
 their own. A sender that is still busy when the next arrival is due sends it late; that start delay
 is reported beside the latencies, so a server that falls behind cannot hide it. Nothing retries.
 """
+import os
 import random
 import threading
 import time
+from pathlib import Path
 
 from . import loadgen
 from .stats import percentile, summary_ms
 
 SENDERS = 64
 ME_EVERY = 0.1  # seconds between two probe reads of GET /me/
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids) -> float:
+    """User + system CPU time the processes used so far, from /proc/<pid>/stat."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / TICKS
 
 
 def run(host: str, port: int, exercise_id: int, body: dict, tokens: list[str], me_token: str,

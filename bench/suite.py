@@ -289,9 +289,14 @@ class Suite:
         self.worker = self.start_worker("worker-b8")
         try:
             body = scenarios.path(world.document, prefer="on")
+            web_pids = infra.children(self.web.pid)
+            worker_pids = [self.worker.pid, *infra.children(self.worker.pid)]
+            cpu_before = burst.cpu_seconds(web_pids), burst.cpu_seconds(worker_pids)
             figures = burst.run("127.0.0.1", self.port, world.exercise_id, body, tokens, self.learner_token,
                                 cfg.b8_seconds)
+            figures["web_cpu_s"] = round(burst.cpu_seconds(web_pids) - cpu_before[0], 2)
             figures.update(burst.grading_lag(figures.pop("attempt_ids"), figures["burst_ended_epoch"]))
+            figures["worker_cpu_s"] = round(burst.cpu_seconds(worker_pids) - cpu_before[1], 2)
         finally:
             self.worker.stop()
             self.worker = None
@@ -313,6 +318,14 @@ class Suite:
         add("B8", "B8.errors", figures["errors"] + figures["me_errors"], "count", "== 0",
             "submissions not answered 202 and probe reads not answered 200")
         add("B8", "B8.ungraded", figures["ungraded"], "count", "== 0", "burst attempts not graded within 300 s")
+        add("B8", "B8.burst_seconds", figures["burst_seconds"], "s", f"<= {cfg.b8_seconds * 1.1:g}",
+            f"from the window's start to the last answer: every submission answered within the "
+            f"{cfg.b8_seconds:.0f} s window (10 % for the last ones in flight), or the server fell behind")
+        add("B8", "B8.web_cpu_ms_per_submission", round(1000 * figures["web_cpu_s"] / max(1, n), 1), "ms", None,
+            f"CPU time of the gunicorn workers during the burst ({figures['web_cpu_s']} s, GET /me/ reads "
+            "included) per submission")
+        add("B8", "B8.worker_cpu_ms_per_attempt", round(1000 * figures["worker_cpu_s"] / max(1, n), 1), "ms", None,
+            f"CPU time of the Celery worker's processes ({figures['worker_cpu_s']} s) per attempt graded")
         add("B8", "B8.submit_p50_ms", sub.get("p50"), "ms", None, "submission latency p50")
         add("B8", "B8.submit_p95_ms", sub.get("p95"), "ms", None, "submission latency p95")
         add("B8", "B8.me_p95_ms", me.get("p95"), "ms", None, f"GET /me/ p95 during the burst ({me.get('n', 0)} reads)")
