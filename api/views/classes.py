@@ -323,8 +323,8 @@ class BulkInvitationsView(APIView):
             "With `dry_run` true, 200 and each row's fate; nothing is written. Otherwise 202: every row whose "
             "fate is `invite` gets the single invitation (the same answer whether or not the address has an "
             "account; an address in the class already is sent nothing); sending the file again sends nothing "
-            "more. Each invitation counts against the teacher's hourly invitation budget "
-            "(`THROTTLE_INVITATIONS`, shared with single invitations): the whole file or none of it (429). "
+            "more. Each row to invite counts against the teacher's invitation budget (`THROTTLE_INVITATIONS`, "
+            "1000 an hour by default, shared with single invitations): the whole file or none of it (429). "
             "Problems with the file are 400s whose `attr` is `file`."))
     def post(self, request, class_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
