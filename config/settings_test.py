@@ -27,6 +27,12 @@ if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):  # noqa: F405
     CACHES = {"default": {**CACHES["default"],  # noqa: F405
                           "LOCATION": str(VAR_DIR / "test-cache" / os.environ.get("PYTEST_XDIST_WORKER", "main"))}}
 
+# Metrics files of one test process (pytest-xdist) apart from another's, so a test's counts are its own;
+# a worker or web process a test starts inherits the variable, and writes where the test scrapes.
+PROMETHEUS_MULTIPROC_DIR = VAR_DIR / "test-metrics" / os.environ.get("PYTEST_XDIST_WORKER", "main")
+PROMETHEUS_MULTIPROC_DIR.mkdir(parents=True, exist_ok=True)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(PROMETHEUS_MULTIPROC_DIR)
+
 # Tests publish to their own file-broker folder, so a `make run` worker on the
 # same checkout never takes a test's task.
 BROKER_DIR = VAR_DIR / "test-broker"
