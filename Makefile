@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test faults cluster worker install migrate demo lint bench bench-full clean
+.PHONY: run test faults cluster worker install migrate demo lint bench bench-full bench-peer clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 12), "Parley needs Python 3.12: install it, or run make PYTHON=/path/to/python3.12"' 
@@ -60,6 +60,10 @@ bench: install
 
 bench-full: install
 	$(PY) -m bench.run --full
+
+# Course and lesson pages against the peer wagtail-lms (bench/peer.py; its own venv under var/peer).
+bench-peer: install
+	$(PY) -m bench.peer $(PEER_ARGS)
 
 clean:
 	rm -rf var/test.sqlite3 var/test-broker .pytest_cache

@@ -124,28 +124,43 @@ def lesson_course(lesson: LessonPage) -> CoursePage | None:
     return CoursePage.objects.ancestor_of(lesson).first()
 
 
-def published_lesson(lesson_id: int) -> tuple[LessonPage, CoursePage] | None:
-    """The published lesson and its course, or None. Which course a published lesson is in is
-    cached (see above), so a warm read is the lesson's row alone: its body is read fresh."""
-    course_id = _cached(f"cms:lesson-course:{lesson_id}", lambda: _published_lesson_course_id(lesson_id))
-    if course_id is None:
+def course_page(course_id: int) -> dict | None:
+    """What the course page shows of a published course, or None: {"course", "modules" (as
+    course_structure), "academy" (its academy's name)}. Cached as one entry (see above), so a warm
+    read is one cache round trip; each call returns its own copy."""
+    return _cached(f"cms:course-page:{course_id}", lambda: _course_page(course_id))
+
+
+def _course_page(course_id: int) -> dict | None:
+    course = published_courses().filter(pk=course_id).first()
+    if course is None:
+        return None
+    return {"course": course, "modules": _course_structure(course),
+            "academy": _academy_names().get(course.path[: Page.steplen * 3])}
+
+
+def published_lesson(lesson_id: int) -> tuple[LessonPage, dict] | None:
+    """The published lesson and its course's page data (as course_page), or None. Which course a
+    published lesson is in and that course's structure are cached as one entry (see above), so a
+    warm read is one cache round trip and the lesson's row: its body is read fresh."""
+    page = _cached(f"cms:lesson-page:{lesson_id}", lambda: _lesson_page(lesson_id))
+    if page is None:
         return None
     lesson = LessonPage.objects.select_related("locale").filter(pk=lesson_id, live=True).first()
-    course = published_course(course_id) if lesson is not None else None
-    return (lesson, course) if course is not None else None
+    return (lesson, page) if lesson is not None else None
 
 
-def _published_lesson_course_id(lesson_id: int) -> int | None:
+def _lesson_page(lesson_id: int) -> dict | None:
     lesson = live_lesson(lesson_id)
     course = lesson_course(lesson) if lesson is not None else None
-    return course.pk if course is not None else None
+    return _course_page(course.pk) if course is not None else None
 
 
-def academy_names_by_path() -> dict[str, str]:
-    """Academy page path -> its title. Cached (see above): an academy page's rename is a save."""
+def _academy_names() -> dict[str, str]:
+    """Academy page path -> its title (cached with the course page: an academy page's rename is a save)."""
     from .models import AcademyPage
 
-    return _cached("cms:academy-names", lambda: dict(AcademyPage.objects.values_list("path", "title")))
+    return dict(AcademyPage.objects.values_list("path", "title"))
 
 
 def published_lessons():

@@ -5,6 +5,7 @@ live lesson embeds has a passed attempt by that learner. Percentages are over
 live lessons, computed when read, so adding, removing or unpublishing a
 lesson changes them at once (see docs/architecture.md, "Progress").
 """
+from django.db import connections, router
 from django.db.models import Q, Value
 from django.utils import timezone
 from wagtail.models import Page
@@ -72,7 +73,8 @@ def course_progress(*, learner, course: CoursePage, check_enrolled: bool = False
     unless enrolled).
     """
     modules = course_structure(course) if modules is None else modules
-    read, passed, enrolled = _course_marks(learner=learner, course=course, with_enrolment=check_enrolled)
+    read, passed, enrolled = learner_marks(learner_id=learner.pk, modules=modules,
+                                           course_id=course.pk if check_enrolled else None)
     if check_enrolled and not enrolled:
         raise Forbidden.single("not_enrolled", "You are not enrolled in this course.")
     return _summary(course, modules, _done(modules, read, passed))
@@ -84,7 +86,7 @@ def course_page_state(*, learner, course: CoursePage, modules) -> dict:
     dashboards.lesson_states). One query for a signed-in visitor, none for an anonymous one."""
     if not learner.is_authenticated:
         return {"enrolled": False, "progress": None, "states": {}}
-    read, passed, enrolled = _course_marks(learner=learner, course=course, with_enrolment=True)
+    read, passed, enrolled = learner_marks(learner_id=learner.pk, modules=modules, course_id=course.pk)
     if not enrolled:
         return {"enrolled": False, "progress": None, "states": {}}
     done = _done(modules, read, passed)
@@ -100,56 +102,68 @@ def lesson_page_state(*, learner, course: CoursePage, lesson: dict | None, exerc
     if not learner.is_authenticated:
         return {"enrolled": False, "state": "new", "passed": set()}
     embedded = lesson["exercises"] if lesson else []
-    wanted = {*exercise_ids, *embedded}
-    parts = [
-        Enrolment.objects.filter(learner_id=learner.pk, course_id=course.pk)
-        .annotate(part=Value(_ENROLLED)).order_by().values_list("course_id", "part"),
-    ]
-    if lesson is not None:
-        parts.append(LessonCompletion.objects.filter(learner_id=learner.pk, lesson_id=lesson["id"])
-                     .annotate(part=Value(_READ)).order_by().values_list("lesson_id", "part"))
-    if wanted:
-        parts.append(Attempt.objects.filter(learner_id=learner.pk, exercise_id__in=sorted(wanted),
-                                            status=Attempt.Status.GRADED, passed=True)
-                     .annotate(part=Value(_PASSED)).order_by().values_list("exercise_id", "part"))
-    enrolled, read, passed = False, False, set()
-    for value, part in parts[0].union(*parts[1:], all=True):
-        if part == _ENROLLED:
-            enrolled = True
-        elif part == _READ:
-            read = True
-        else:
-            passed.add(value)
+    read, passed, enrolled = learner_marks(
+        learner_id=learner.pk, course_id=course.pk, lesson_ids=[lesson["id"]] if lesson else [],
+        exercise_ids=sorted({*exercise_ids, *embedded}))
+    read = bool(read)
     state = "new"
     if enrolled and read:
         state = "completed" if all(exercise in passed for exercise in embedded) else "read"
     return {"enrolled": enrolled, "state": state, "passed": passed & set(exercise_ids)}
 
 
-def _course_marks(*, learner, course: CoursePage, with_enrolment: bool) -> tuple[set, set, bool]:
-    """The learner's read lessons and passed exercises in the course (and the enrolment): one UNION ALL."""
-    parts = [
-        LessonCompletion.objects.filter(learner_id=learner.pk, lesson__path__startswith=course.path)
-        .annotate(part=Value(_READ)).order_by().values_list("lesson_id", "part"),
-        Attempt.objects.filter(
-            learner_id=learner.pk,
-            exercise_id__in=LessonExercise.objects.filter(course_id=course.pk).values("exercise_id"),
-            status=Attempt.Status.GRADED,
-            passed=True,
-        ).annotate(part=Value(_PASSED)).order_by().values_list("exercise_id", "part"),
-    ]
-    if with_enrolment:
-        parts.append(Enrolment.objects.filter(learner_id=learner.pk, course_id=course.pk)
-                     .annotate(part=Value(_ENROLLED)).order_by().values_list("course_id", "part"))
+def learner_marks(*, learner_id: int, modules=None, lesson_ids=(), exercise_ids=(),
+                  course_id: int | None = None) -> tuple[set, set, bool]:
+    """The learner's read marks among these lessons, passed attempts among these exercises, and
+    (with `course_id`) whether enrolled in the course; `modules` (a course structure) names all
+    its lessons and exercises. One query (a UNION ALL of index ranges), none when there is nothing
+    to ask.
+
+    The SQL is built from the models' metadata, not through the QuerySet API: for the course and
+    lesson pages composing a three-part union cost more than running it (docs/benchmarks.md,
+    "Against a peer"). It goes through Django's cursor, so transactions and query logging apply.
+    """
+    lesson_ids, exercise_ids = list(lesson_ids), list(exercise_ids)
+    for module in modules or ():
+        for lesson in module["lessons"]:
+            lesson_ids.append(lesson["id"])
+            exercise_ids.extend(lesson["exercises"])
+    exercise_ids = sorted(set(exercise_ids))
+    connection = connections[router.db_for_read(Enrolment)]
+    parts, params = [], []
+    if lesson_ids:
+        parts.append(_marks_part(connection, LessonCompletion, "lesson", _READ, len(lesson_ids)))
+        params += [learner_id, *lesson_ids]
+    if exercise_ids:
+        parts.append(_marks_part(connection, Attempt, "exercise", _PASSED, len(exercise_ids), passed=True))
+        params += [learner_id, *exercise_ids, Attempt.Status.GRADED, True]
+    if course_id is not None:
+        parts.append(_marks_part(connection, Enrolment, "course", _ENROLLED, 1))
+        params += [learner_id, course_id]
     read, passed, enrolled = set(), set(), False
-    for value, part in parts[0].union(*parts[1:], all=True):
-        if part == _READ:
-            read.add(value)
-        elif part == _PASSED:
-            passed.add(value)
-        else:
-            enrolled = True
+    if not parts:
+        return read, passed, enrolled
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for value, part in cursor.fetchall():
+            if part == _READ:
+                read.add(value)
+            elif part == _PASSED:
+                passed.add(value)
+            else:
+                enrolled = True
     return read, passed, enrolled
+
+
+def _marks_part(connection, model, field: str, part: int, count: int, passed: bool = False) -> str:
+    """SELECT <field>_id, <part> FROM <model> WHERE learner = %s AND <field> IN (%s, ...) [AND graded, passed]."""
+    quote, meta = connection.ops.quote_name, model._meta
+    column = quote(meta.get_field(field).column)
+    sql = (f"SELECT {column}, {int(part)} FROM {quote(meta.db_table)} "
+           f"WHERE {quote(meta.get_field('learner').column)} = %s AND {column} IN ({', '.join(['%s'] * count)})")
+    if passed:
+        sql += f" AND {quote(meta.get_field('status').column)} = %s AND {quote(meta.get_field('passed').column)} = %s"
+    return sql
 
 
 def _done(modules, read: set, passed: set) -> set[int]:
