@@ -18,7 +18,7 @@ import time
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -158,8 +158,10 @@ class ScrapeTimeCollector:
         from assessments.models import Attempt
 
         Status = Attempt.Status
-        # Through the partial indexes of waiting attempts; failed ones are few.
-        rows = (Attempt.objects.filter(status__in=[Status.SUBMITTED, Status.GRADING, Status.FAILED])
+        # One OR per status, not IN: PostgreSQL can then combine the three partial indexes of
+        # `assessments/models.py` (a bitmap OR) instead of reading every attempt.
+        waiting = Q(status=Status.SUBMITTED) | Q(status=Status.GRADING) | Q(status=Status.FAILED)
+        rows = (Attempt.objects.filter(waiting)
                 .values("status").annotate(n=Count("id"), oldest=Min("submitted_at")).order_by())
         by_status = {row["status"]: row for row in rows}
         attempts = GaugeMetricFamily("parley_attempts", "Attempts waiting to be graded (submitted, grading) "
