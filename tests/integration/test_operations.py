@@ -62,6 +62,20 @@ def test_the_worker_logs_the_grading_task_as_json_with_the_request_id_and_a_task
     assert received and all("data" not in line and "args" not in line for line in received)
 
 
+def test_a_production_web_process_logs_json_lines_with_the_request_id(real_broker, tmp_path):
+    log_path = tmp_path / "web.log"
+    with open(log_path, "w") as log, running_server(log=log, workers=1) as (_, base):  # DEBUG off: JSON
+        request = urllib.request.Request(f"{base}/api/v1/health/live/", headers={"X-Request-ID": "it-web-9"})
+        with urllib.request.urlopen(request, timeout=15) as response:
+            echoed = response.headers["X-Request-ID"]
+        finished = wait_for(lambda: [line for line in json_lines(log_path) if line.get("event") == "request_finished"
+                                     and line.get("request_id") == "it-web-9"], timeout=10)
+
+    assert echoed == "it-web-9"
+    assert [(line["code"], line["request"], line["level"]) for line in finished] == [
+        (200, "GET /api/v1/health/live/", "info")]
+
+
 def test_a_grading_by_a_real_worker_is_counted_in_the_grading_lag_histogram(exercise, settings):
     settings.METRICS_TOKEN = "metrics-token-for-the-tests-0123456789"
     before = value(scrape(), "parley_grading_lag_seconds_count")
