@@ -77,6 +77,17 @@ def test_the_token_of_a_password_reset_link_stays_out_of_the_log(db, json_logs):
     assert token not in json_logs.text() and uid not in json_logs.text()
 
 
+@pytest.mark.parametrize("path", ["/unsubscribe/{}/", "/account/verify-email/{}/"], ids=["unsubscribe", "verify"])
+def test_the_token_of_a_mailed_link_stays_out_of_the_log(db, json_logs, path):
+    token = "mailed-link-token-Zx81"
+
+    Client().get(path.format(token))
+
+    [line] = json_logs.events("request_finished")
+    assert line["request"] == "GET " + path.format("[redacted]")
+    assert token not in json_logs.text()
+
+
 def test_a_refused_request_is_one_line_without_its_query_string(db, json_logs):
     Client().get("/api/v1/courses/987654321/?token=abc-query-secret")
 
