@@ -12,13 +12,7 @@ from accounts.selectors import academy_ids_of
 from assessments import grading
 from assessments.models import Attempt, Exercise
 from cms.models import CoursePage, LessonExercise, ModulePage
-from cms.selectors import (
-    academies_by_path,
-    academy_names_by_path,
-    catalogue_courses,
-    courses_for_language,
-    published_courses,
-)
+from cms.selectors import academies_by_path, catalogue_courses, courses_for_language, published_courses
 
 from . import access, progress
 from .models import (
@@ -55,7 +49,7 @@ def catalogue_facets() -> dict:
 
 
 def course_academy_name(course: CoursePage) -> str | None:
-    return academy_names_by_path().get(course.path[: Page.steplen * 3])
+    return academies_by_path().get(course.path[: Page.steplen * 3], {}).get("name")
 
 
 # --- a learner's records ------------------------------------------------------------------
