@@ -25,7 +25,7 @@ from . import audit, identity
 from .errors import AccountError
 from .mail import mail_queue, site_url
 from .models import Academy, AcademyMembership, ApiToken, Role, User, email_taken, username_problem
-from .signals import role_left, staff_groups_stale
+from .signals import role_left, staff_groups_stale, user_registered
 
 SELF_SERVICE_ROLES = (Role.STUDENT, Role.TEACHER)
 # Roles whose holders may be in CMS groups at all; anyone else is in none.
@@ -62,6 +62,7 @@ def user_register(*, username: str, email: str, password: str, role: str = Role.
             raise AccountError("email", "unique", "An account with that email exists.") from None
         raise AccountError("username", *(username_problem(username) or ("unique", "That username is taken."))) \
             from None
+    user_registered.send(sender=User, user=candidate, language=language)
     email_verification_send(user=candidate, language=language)
     return candidate
 

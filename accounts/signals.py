@@ -22,6 +22,10 @@ staff_groups_stale = Signal()
 # verification) and answer a dict of counts, which goes into the `access.revoked` event.
 role_left = Signal()
 
+# Sent with `user=` and `language=` (the language the sign-up was made in, or None) once a self-service
+# account is saved. notices keeps it as the language of the person's mails.
+user_registered = Signal()
+
 PUBLISHING_ACTIONS = {
     "wagtail.publish": audit.Action.PAGE_PUBLISHED,
     "wagtail.unpublish": audit.Action.PAGE_UNPUBLISHED,

@@ -81,6 +81,14 @@ def preferences_update(*, user, changes: dict) -> dict:
     return preferences_read(user=user)
 
 
+def language_remember(*, user, language=None, **_) -> None:
+    """At sign-up (accounts.signals.user_registered): a person who signed up in another language than
+    the default gets their mails in it. Only a language the site offers; nothing stored otherwise."""
+    code = (language or "").split("-")[0].lower()
+    if code in LANGUAGES and code != settings.LANGUAGE_CODE:
+        preferences_update(user=user, changes={"language": code})
+
+
 def language_of(preferences: dict) -> str:
     return preferences.get("language") or settings.LANGUAGE_CODE
 

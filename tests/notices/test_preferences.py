@@ -125,3 +125,19 @@ def test_deleting_the_account_deletes_its_preferences_and_sent_log(learner):
     notices.notice_claim(user_id=learner.pk, kind=Kind.DUE_REMINDER, period_key="assignment:1:overdue:x")
     privacy.account_delete(user=learner, password="pw-Secret-123")
     assert not NotificationPreference.objects.exists() and not SentNotice.objects.exists()
+
+
+def test_a_sign_up_in_french_gets_its_mails_in_french(db):
+    from accounts.models import User
+
+    response = Client().post("/api/v1/auth/register/", {"username": "amelie", "email": "amelie@example.org",
+                                                       "password": "pw-Secret-4567"},
+                             content_type="application/json", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 201
+    assert notices.preferences_read(user=User.objects.get(username="amelie"))["language"] == "fr"
+
+
+def test_a_sign_up_in_the_default_language_stores_nothing(db):
+    Client().post("/api/v1/auth/register/", {"username": "ana", "email": "ana@example.org",
+                                             "password": "pw-Secret-4567"}, content_type="application/json")
+    assert not NotificationPreference.objects.exists()
