@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("PARLEY_VAR_DIR", BASE_DIR / "var"))
+# Absolute, whatever was given: a relative folder would move with the working directory of each process
+# (and Django refuses a relative file cache location).
+VAR_DIR = (BASE_DIR / os.environ.get("PARLEY_VAR_DIR", "var")).resolve()
 
 
 class ConfigError(SystemExit):
