@@ -66,4 +66,4 @@ bench-peer: install
 	$(PY) -m bench.peer $(PEER_ARGS)
 
 clean:
-	rm -rf var/test.sqlite3 var/test-broker .pytest_cache
+	rm -rf var/test.sqlite3 var/test-broker var/test-cache .pytest_cache

@@ -51,8 +51,8 @@ def log(message: str) -> None:
 
 
 def pins() -> list[str]:
-    """The peer, with the Django and Wagtail versions Parley itself runs."""
-    wanted = {"django", "wagtail"}
+    """The peer, with the Django, Wagtail and PostgreSQL driver versions Parley itself runs."""
+    wanted = {"django", "wagtail", "psycopg[binary]"}
     found = [line.strip() for line in (BASE_DIR / "requirements.txt").read_text().splitlines()
              if line.split("==")[0].strip().lower() in wanted]
     return [PEER, *found]
@@ -74,6 +74,7 @@ def ensure_peer_venv() -> Path:
 
 
 PEER_SETTINGS = '''"""A minimal Django project around wagtail-lms, written by bench/peer.py for the benchmark."""
+import os
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
@@ -108,12 +109,20 @@ TEMPLATES = [{{
         "django.contrib.messages.context_processors.messages",
     ]}},
 }}]
-# The same SQLite settings as Parley's embedded default (config/env.py), so both read alike.
+# The same SQLite settings as Parley's embedded default (config/env.py), so both read alike; or the
+# PostgreSQL database that `--postgres` names.
 DATABASES = {{"default": {{
     "ENGINE": "django.db.backends.sqlite3", "NAME": HERE / "db.sqlite3",
     "OPTIONS": {{"transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}},
 }}}}
+if os.environ.get("PEER_PG_NAME"):
+    DATABASES = {{"default": {{
+        "ENGINE": "django.db.backends.postgresql", "NAME": os.environ["PEER_PG_NAME"],
+        "USER": os.environ["PEER_PG_USER"], "PASSWORD": os.environ.get("PEER_PG_PASSWORD", ""),
+        "HOST": os.environ["PEER_PG_HOST"], "PORT": os.environ["PEER_PG_PORT"],
+    }}}}
+    INSTALLED_APPS.append("django.contrib.postgres")  # Wagtail's search index there, as Parley's settings do
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 STATIC_URL = "/static/"
@@ -162,7 +171,17 @@ def clean_env() -> dict:
     return {k: v for k, v in os.environ.items() if k not in drop}
 
 
-def parley_side(name: str, cache: str) -> dict:
+def fresh_database(base: str, name: str) -> str:
+    """Drop and create `name` on the PostgreSQL server of `base` (postgres://user[:pw]@host:port); its URL."""
+    import psycopg
+
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}"
+
+
+def parley_side(name: str, cache: str, postgres: str = "") -> dict:
     var = ROOT / name
     if var.exists():
         shutil.rmtree(var)
@@ -172,6 +191,8 @@ def parley_side(name: str, cache: str) -> dict:
         "SECRET_KEY": secrets.token_urlsafe(48), "SECURE_SSL_REDIRECT": "false", "PARLEY_DEMO": "false",
         "ALLOWED_HOSTS": "testserver", "LOG_LEVEL": "WARNING",
     }
+    if postgres:
+        env["DATABASE_URL"] = fresh_database(postgres, f"peer_{name.replace('-', '_')}")
     if cache == "db":  # Django's database cache in the same SQLite file, for --cache-compare
         (var / "dbcache_settings.py").write_text(
             "from config.settings import *  # noqa: F403\n"
@@ -186,9 +207,16 @@ def parley_side(name: str, cache: str) -> dict:
     return {"name": name, "python": python, "cwd": BASE_DIR, "env": env, "arg": "parley"}
 
 
-def peer_side(python: Path) -> dict:
+def peer_side(python: Path, postgres: str = "") -> dict:
     write_peer_site()
     env = clean_env() | {"DJANGO_SETTINGS_MODULE": "peer_site.settings", "PYTHONPATH": str(PEER_SITE)}
+    if postgres:
+        from urllib.parse import urlsplit
+
+        url = urlsplit(fresh_database(postgres, "peer_wlms"))
+        env |= {"PEER_PG_NAME": url.path.lstrip("/"), "PEER_PG_USER": url.username or "postgres",
+                "PEER_PG_PASSWORD": url.password or "", "PEER_PG_HOST": url.hostname or "127.0.0.1",
+                "PEER_PG_PORT": str(url.port or 5432)}
     subprocess.run([str(python), "-m", "django", "migrate", "--noinput", "-v", "0"], cwd=PEER_SITE, env=env,
                    check=True)
     return {"name": "wagtail-lms", "python": str(python), "cwd": PEER_SITE, "env": env, "arg": "wlms"}
@@ -255,16 +283,25 @@ def machine() -> dict:
     }
 
 
+def markers(results: dict) -> tuple[str, str]:
+    if results.get("database") == "PostgreSQL":
+        return "<!-- peer:postgres:start -->", "<!-- peer:postgres:end -->"
+    return START, END
+
+
 def render(results: dict) -> str:
+    start, end = markers(results)
     sides = results["sides"]
     peer = "wagtail-lms"
+    m = results["machine"]
+    database = results.get("database", "SQLite")
+    where = "both sides on one PostgreSQL server" if database == "PostgreSQL" else "SQLite (WAL) on both sides"
     lines = [
-        START,
-        f"Run {results['machine']['date']} on {results['machine']['cores']} cores (Python "
-        f"{results['machine']['python']}, load average {results['machine']['load_average_start']} at the start, "
-        f"{results['machine']['load_average_end']} at the end); {results['rounds']} interleaved rounds per size "
-        f"after {results['warmup']} to warm up; `{COMMAND}`{results['args']}. Peer: `{PEER}` with "
-        f"{', '.join(results['pins'][1:])}. SQLite (WAL) on both sides; Parley with its embedded default's "
+        start,
+        f"{database}: run {m['date']} on {m['cores']} cores (Python {m['python']}, load average "
+        f"{m['load_average_start']} at the start, {m['load_average_end']} at the end); {results['rounds']} "
+        f"interleaved rounds per size after {results['warmup']} to warm up; `{COMMAND}`{results['args']}. "
+        f"Peer: `{PEER}` with {', '.join(results['pins'][1:])}. {where}; Parley with its embedded default's "
         "file cache. Times are medians in ms of wall time (p25-p75) and of the serving process's CPU time, "
         "queries of one warm request.",
         "",
@@ -290,16 +327,19 @@ def render(results: dict) -> str:
     lines += ["", f"Goal (course page at most 0.5x the peer's time, with fewer queries): "
               f"**{'met' if met else 'not met'}** "
               f"({', '.join(f'{r:.2f}x and {q} against {pq} queries at {s:,}' for s, r, q, pq in verdicts)}).",
-              END]
+              end]
     return "\n".join(lines)
 
 
 def write_docs(results: dict) -> None:
     block = render(results)
+    start, end = markers(results)
     for path in DOCS:
         text = path.read_text()
-        if START in text:
-            text = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _m: block, text, flags=re.S)
+        if start in text:
+            text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S)
+        elif START in text:  # the PostgreSQL table goes after the SQLite one
+            text = text.replace(END, END + "\n\n" + block)
         else:
             text = text.rstrip("\n") + "\n\n## Against a peer (wagtail-lms)\n\n" + block + "\n"
         path.write_text(text)
@@ -313,14 +353,16 @@ def main(argv=None) -> None:
     parser.add_argument("--cache-compare", action="store_true", help="also Parley with the database cache")
     parser.add_argument("--profile", action="store_true", help="pyinstrument over Parley's course page at the end")
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite docs/benchmarks.md")
+    parser.add_argument("--postgres", default="", metavar="postgres://user@host:port",
+                        help="both sides on this PostgreSQL server (databases peer_*, dropped and created)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     ROOT.mkdir(parents=True, exist_ok=True)
     load_start = [round(x, 2) for x in os.getloadavg()]
     python = ensure_peer_venv()
-    sides = [parley_side("parley", "file"), peer_side(python)]
+    sides = [parley_side("parley", "file", args.postgres), peer_side(python, args.postgres)]
     if args.cache_compare:
-        sides.insert(1, parley_side("parley-dbcache", "db"))
+        sides.insert(1, parley_side("parley-dbcache", "db", args.postgres))
     agents = [Agent(side) for side in sides]
     by_size = {}
     try:
@@ -344,12 +386,15 @@ def main(argv=None) -> None:
         "machine": {**info, "load_average_start": load_start, "load_average_end": info["load_average"]},
         "pins": pins(), "rounds": args.rounds, "warmup": args.warmup, "sizes": sizes,
         "sides": [a.name for a in agents], "by_size": by_size,
-        "args": "" if argv is None and len(sys.argv) == 1 else " " + " ".join(sys.argv[1:] if argv is None else argv),
+        "args": " ".join(["", *("URL" if a.startswith("postgres") else a
+                                for a in (sys.argv[1:] if argv is None else argv))]),
     }
-    (ROOT / "results.json").write_text(json.dumps(results, indent=2))
+    results["database"] = "PostgreSQL" if args.postgres else "SQLite"
+    out = ROOT / f"results{'-postgres' if args.postgres else ''}.json"
+    out.write_text(json.dumps(results, indent=2))
     if not args.no_docs:
         write_docs(results)
-    log(f"results in {ROOT / 'results.json'}")
+    log(f"results in {out}")
 
 
 if __name__ == "__main__":
