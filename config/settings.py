@@ -399,6 +399,10 @@ PARLEY_CSP_BY_PATH = [
     ("/cms/", CSP_ADMIN),
     ("/django-admin/", CSP_ADMIN),
 ]
+# Sessions read from the shared cache (Redis, or var/cache) and written through to the database, so
+# a signed-in page skips the session query; ending sessions goes through the user's session_epoch
+# (accounts.models), which is read from the user row on every request whatever the session store.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

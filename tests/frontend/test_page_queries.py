@@ -3,14 +3,14 @@ cache of config/settings.py, the page-tree cache on): a warm request's query cou
 same with 10 or 30 lessons and with 0 or 60 other learners who have progress of their own.
 
 Why each number:
-- course page, enrolled learner: 3 = the session, the user, and one UNION ALL of the learner's read
-  marks, passed attempts and enrolment (courses.progress.course_page_state). The course, its
-  structure and its academy's name come from the cache.
-- lesson page, enrolled learner, a lesson that embeds a scenario: 5 = the session, the user, the
-  lesson's row (its body is read fresh), the exercises its blocks name (Wagtail fetches a block
-  type's chosen rows in one query, however many blocks) and one UNION ALL of the enrolment, the
-  read mark and the passed attempts (courses.progress.lesson_page_state). Which course the lesson
-  is in, and the course's structure, are cached.
+- course page, enrolled learner: 2 = the user, and one UNION ALL of the learner's read marks,
+  passed attempts and enrolment (courses.progress.course_page_state). The session (cached_db), the
+  course, its structure and its academy's name come from the cache.
+- lesson page, enrolled learner, a lesson that embeds a scenario: 4 = the user, the lesson's row
+  (its body is read fresh), the exercises its blocks name (Wagtail fetches a block type's chosen
+  rows in one query, however many blocks) and one UNION ALL of the enrolment, the read mark and
+  the passed attempts (courses.progress.lesson_page_state). The session, which course
+  the lesson is in, and the course's structure, are cached.
 - GET /api/v1/courses/<id>/progress/ with a token: 2 = the token with its user, and the UNION ALL.
 """
 import pytest
@@ -57,10 +57,10 @@ SIZES = [(10, 0), (30, 0), (10, 60)]
 
 
 @pytest.mark.parametrize(("lessons", "others"), SIZES)
-def test_the_course_page_of_an_enrolled_learner_is_three_queries(academy, lessons, others):
+def test_the_course_page_of_an_enrolled_learner_is_two_queries(academy, lessons, others):
     course, _, learner = build(academy, lessons=lessons, others=others)
     count, sql = warm_queries(signed_in(learner), f"/courses/{course.pk}/")
-    assert count == 3, sql
+    assert count == 2, sql
 
 
 def test_the_course_page_of_an_anonymous_visitor_reads_nothing_once_cached(academy, client):
@@ -70,10 +70,10 @@ def test_the_course_page_of_an_anonymous_visitor_reads_nothing_once_cached(acade
 
 
 @pytest.mark.parametrize(("lessons", "others"), SIZES)
-def test_the_lesson_page_of_an_enrolled_learner_is_five_queries(academy, lessons, others):
+def test_the_lesson_page_of_an_enrolled_learner_is_four_queries(academy, lessons, others):
     course, all_lessons, learner = build(academy, lessons=lessons, others=others)
     count, sql = warm_queries(signed_in(learner), f"/lessons/{all_lessons[0].pk}/")
-    assert count == 5, sql
+    assert count == 4, sql
 
 
 @pytest.mark.parametrize(("lessons", "others"), SIZES)
