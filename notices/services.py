@@ -19,6 +19,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.errors import ServiceError
 from accounts.mail import mail_send, site_url
 from accounts.models import User
 
@@ -31,10 +32,11 @@ LANGUAGES = [code for code, _ in settings.LANGUAGES]
 _SALT = "notices.unsubscribe"
 
 
-class PreferenceError(ValueError):
+class PreferenceError(ServiceError):
+    """A preference that cannot be set (400, code `invalid`, at the field)."""
+
     def __init__(self, attr: str, detail: str):
-        super().__init__(detail)
-        self.attr, self.detail, self.code = attr, detail, "invalid"
+        super().__init__([{"code": "invalid", "detail": detail, "attr": attr}])
 
 
 # --- preferences -----------------------------------------------------------------------------

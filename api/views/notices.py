@@ -5,7 +5,6 @@ verification, password reset) are not listed: they cannot be switched off.
 """
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -54,7 +53,4 @@ class NotificationPreferencesView(APIView):
                    description="Change some preferences; the others stay as they are.")
     def patch(self, request):
         data = validated(NotificationPreferencesIn, request.data)
-        try:
-            return Response(services.preferences_update(user=request.user, changes=data))
-        except services.PreferenceError as exc:
-            raise ValidationError({exc.attr: [exc.detail]}, code=exc.code) from None
+        return Response(services.preferences_update(user=request.user, changes=data))

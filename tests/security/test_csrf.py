@@ -95,6 +95,8 @@ API = [
     ("post", lambda w: "/api/v1/me/password/", "student",
      lambda w: {"old_password": PASSWORD, "new_password": "another-Pass-phrase-7"}, {204}),
     ("post", lambda w: "/api/v1/me/sign-out-everywhere/", "student", lambda w: {}, {204}),
+    ("patch", lambda w: "/api/v1/me/notification-preferences/", "student", lambda w: {"due_reminder": False},
+     {200}),
     ("post", lambda w: "/api/v1/auth/verify-email/", "student",
      lambda w: {"token": email_verification_token(user=w["student"])}, {204}),
     ("post", lambda w: "/api/v1/auth/verify-email/resend/", "student", lambda w: {"email": w["student"].email}, {202}),
