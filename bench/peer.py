@@ -295,7 +295,7 @@ def render(results: dict) -> str:
     peer = "wagtail-lms"
     m = results["machine"]
     database = results.get("database", "SQLite")
-    where = "both sides on one PostgreSQL server" if database == "PostgreSQL" else "SQLite (WAL) on both sides"
+    where = "Both sides on one PostgreSQL server" if database == "PostgreSQL" else "SQLite (WAL) on both sides"
     lines = [
         start,
         f"{database}: run {m['date']} on {m['cores']} cores (Python {m['python']}, load average "
