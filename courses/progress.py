@@ -277,11 +277,14 @@ def class_progress(*, school_class: SchoolClass, now=None) -> dict:
     }
 
 
-def students_at_risk(*, school_class: SchoolClass, inactive_days: int, now=None) -> list[dict]:
-    """Students with an overdue module or no activity for `inactive_days` days."""
+def students_at_risk(*, school_class: SchoolClass, inactive_days: int, now=None, matrix: dict | None = None
+                     ) -> list[dict]:
+    """Students with an overdue module or no activity for `inactive_days` days. A page that already
+    holds the class's `class_progress` passes it as `matrix`, so the matrix is computed once."""
     now = now or timezone.now()
     cutoff = now - timezone.timedelta(days=inactive_days)
-    matrix = class_progress(school_class=school_class, now=now)
+    if matrix is None:
+        matrix = class_progress(school_class=school_class, now=now)
     out = []
     for row in matrix["students"]:
         overdue = [cell["id"] for cell in row["modules"] if cell["overdue"]]

@@ -244,19 +244,20 @@ def heat_level(percent: float) -> int:
 @teacher_required
 def class_progress(request, class_id):
     school_class = _class(request, class_id)
-    matrix = progress.class_progress(school_class=school_class)
+    now = timezone.now()
+    matrix = progress.class_progress(school_class=school_class, now=now)
+    raw_days = request.GET.get("days", "7")
+    days = int(raw_days) if raw_days.isdigit() and 1 <= int(raw_days) <= 365 else 7
+    at_risk = progress.students_at_risk(school_class=school_class, inactive_days=days, now=now, matrix=matrix)
     for row in matrix["students"]:
         for cell in row["modules"]:
             cell["heat"] = heat_level(cell["percent"])
-    raw_days = request.GET.get("days", "7")
-    days = int(raw_days) if raw_days.isdigit() and 1 <= int(raw_days) <= 365 else 7
-    at_risk = progress.students_at_risk(school_class=school_class, inactive_days=days)
     titles = {m["id"]: m["title"] for m in matrix["modules"]}
     for row in at_risk:
         row["overdue_titles"] = [titles.get(mid, mid) for mid in row["overdue_modules"]]
     return render(request, "frontend/class_progress.html", {
         "section": "teach", "tab": "progress", "school_class": school_class, "matrix": matrix,
-        "at_risk": at_risk, "days": days, "days_invalid": raw_days != str(days), "now": timezone.now(),
+        "at_risk": at_risk, "days": days, "days_invalid": raw_days != str(days), "now": now,
         "csv_url": reverse("api:class-progress-csv", args=[school_class.pk]),
     })
 
