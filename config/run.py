@@ -206,13 +206,17 @@ def supervise(web: Child, worker: Child, base: str) -> int:
         time.sleep(0.2)
 
 
+def point_mail_links_at(base: str) -> None:
+    """Links in mails are built from WAGTAILADMIN_BASE_URL, never from a request: unless it is set,
+    the children (which inherit the environment) link to where this run serves, not the default port."""
+    os.environ.setdefault("WAGTAILADMIN_BASE_URL", base)
+
+
 def main() -> int:
     web_command, worker_command = commands()
     web, worker = Child("web server", web_command), Child("worker", worker_command)
     base = f"http://{HOST}:{PORT}"
-    # Links in mails are built from WAGTAILADMIN_BASE_URL, never from a request: unless it is set,
-    # they point where this run serves (PARLEY_HOST, PARLEY_PORT), not at the default port.
-    os.environ.setdefault("WAGTAILADMIN_BASE_URL", base)
+    point_mail_links_at(base)
     signal.signal(signal.SIGTERM, _raise_stop)
     # Started from a script in the background, SIGINT may arrive ignored: restore Ctrl-C.
     signal.signal(signal.SIGINT, _raise_stop)

@@ -24,7 +24,7 @@ from enum import StrEnum
 from django.db import transaction
 
 from . import access
-from .errors import AssessmentError, Conflict, NotFound
+from .errors import Conflict, CourseError, NotFound
 from .models import SchoolClass
 from .services import _normalised_email, invitation_send
 
@@ -64,8 +64,8 @@ class BulkPlan:
         return [row.email for row in self.rows if row.fate is Fate.INVITE]
 
 
-def _refused(code: str, detail: str) -> AssessmentError:
-    return AssessmentError.single(code, detail, "file")
+def _refused(code: str, detail: str) -> CourseError:
+    return CourseError.single(code, detail, "file")
 
 
 def _text(data: bytes | str) -> str:
@@ -93,7 +93,7 @@ def _delimiter(text: str) -> str:
 
 def invitation_bulk_read(*, data: bytes | str) -> tuple[tuple[str, ...], list[tuple[int, str]]]:
     """Parse a CSV of addresses: (the header row's cells or (), [(line, cell)]). Reads nothing else.
-    Raises AssessmentError (400, `attr` "file") for a file over the caps, not UTF-8, or ambiguous."""
+    Raises CourseError (400, `attr` "file") for a file over the caps, not UTF-8, or ambiguous."""
     text = _text(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     rows = []
@@ -133,7 +133,7 @@ def _plan(school_class: SchoolClass, header: tuple[str, ...], cells: list[tuple[
     for line, cell in cells:
         try:
             address = _normalised_email(cell)
-        except AssessmentError:
+        except CourseError:
             rows.append(BulkRow(line, cell[:SHOWN_CELL_MAX], Fate.INVALID))
             continue
         fate = Fate.DUPLICATE if address in seen else Fate.PENDING if address in pending else Fate.INVITE

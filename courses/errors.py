@@ -5,8 +5,4 @@ from accounts.errors import Conflict, Forbidden, NotFound, ServiceError
 class CourseError(ServiceError):
     """A refused class, invitation, assignment or verification request (400)."""
 
-
-# Until every module says CourseError: the name courses' services raised before the one base.
-AssessmentError = CourseError
-
-__all__ = ["AssessmentError", "Conflict", "CourseError", "Forbidden", "NotFound", "ServiceError"]
+__all__ = ["Conflict", "CourseError", "Forbidden", "NotFound", "ServiceError"]

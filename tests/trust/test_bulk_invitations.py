@@ -16,7 +16,7 @@ from courses.bulk_invitations import (
     invitation_bulk_read,
     invitation_bulk_send,
 )
-from courses.errors import AssessmentError, Conflict, NotFound
+from courses.errors import Conflict, CourseError, NotFound
 from courses.models import ClassInvitation, ClassMembership
 
 from ..factories import make_user
@@ -38,7 +38,7 @@ def read(data):
 
 
 def refusal(data) -> str:
-    with pytest.raises(AssessmentError) as caught:
+    with pytest.raises(CourseError) as caught:
         invitation_bulk_read(data=data)
     assert caught.value.errors[0]["attr"] == "file"
     return caught.value.errors[0]["code"]
