@@ -10,11 +10,16 @@ a script can read it the same way:
   (format quiz/1): the exercises that lessons embed by slug.
 - `illustrations.draw_illustration(key)`: PNG bytes for every `illustration`
   key named by a cover or an image block.
+- `media/`: the recordings that audio blocks name by `recording` key: `<key>.ogg`
+  (Opus), `<key>.vtt` (captions) and `<key>.txt` (transcript), made from
+  `media/recordings.json` by `python manage.py make_demo_audio` (espeak-ng and
+  opus-tools; not run by make, the files are committed).
 """
 import json
 import pathlib
 
 DEMO_DIR = pathlib.Path(__file__).parent
+MEDIA_DIR = DEMO_DIR / "media"
 
 
 def _read(path: pathlib.Path) -> dict:
@@ -49,3 +54,9 @@ def load_exercises() -> list[dict]:
         for folder in ("scenarios", "quizzes")
         for path in sorted((DEMO_DIR / folder).glob("*.json"))
     ]
+
+
+def recording_files(key: str) -> dict[str, pathlib.Path]:
+    """The committed files of one recording: `audio` (.ogg), `captions` (.vtt), `transcript` (.txt)."""
+    return {"audio": MEDIA_DIR / f"{key}.ogg", "captions": MEDIA_DIR / f"{key}.vtt",
+            "transcript": MEDIA_DIR / f"{key}.txt"}
