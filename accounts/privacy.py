@@ -139,9 +139,9 @@ def account_delete(*, user: User, password: str) -> User:
     """
     if user.role not in SELF_DELETING_ROLES or user.is_superuser or user.is_staff:
         raise Forbidden.single("managed_account",
-                               "Academy staff and administrator accounts are closed by an administrator.")
+                               gettext("Academy staff and administrator accounts are closed by an administrator."))
     if not password or not user.check_password(password):
-        raise AccountError("password", "wrong_password", "The password is not right.")
+        raise AccountError("password", "wrong_password", gettext("The password is not right."))
     now = timezone.now()
     with transaction.atomic():
         row = User.objects.select_for_update().get(pk=user.pk)

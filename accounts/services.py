@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from . import audit, identity
 from .errors import AccountError
@@ -41,7 +41,7 @@ def user_register(*, username: str, email: str, password: str, role: str = Role.
     """Create a student or teacher account and mail it a link to verify the address.
     Staff and admins are made by admins."""
     if role not in SELF_SERVICE_ROLES:
-        raise AccountError("role", "invalid_choice", "Role must be student or teacher.")
+        raise AccountError("role", "invalid_choice", gettext("Role must be student or teacher."))
     username, email = identity.normal_username(username), identity.normal_email(email)
     candidate = User(username=username, email=email, role=role)
     try:
@@ -51,7 +51,7 @@ def user_register(*, username: str, email: str, password: str, role: str = Role.
     if problem := username_problem(username):
         raise AccountError("username", *problem)
     if email_taken(email):
-        raise AccountError("email", "unique", "An account with that email exists.")
+        raise AccountError("email", "unique", gettext("An account with that email exists."))
     candidate.set_password(password)
     try:
         with transaction.atomic():
@@ -59,7 +59,7 @@ def user_register(*, username: str, email: str, password: str, role: str = Role.
     except IntegrityError:
         # A race with another sign-up: say which of the two unique things it lost.
         if email_taken(email):
-            raise AccountError("email", "unique", "An account with that email exists.") from None
+            raise AccountError("email", "unique", gettext("An account with that email exists.")) from None
         raise AccountError("username", *(username_problem(username) or ("unique", "That username is taken."))) \
             from None
     user_registered.send(sender=User, user=candidate, language=language)
@@ -101,13 +101,13 @@ def email_verify(*, token: str, ip: str | None = None) -> User:
         data = signing.TimestampSigner(salt=VERIFY_SALT).unsign_object(
             token, max_age=settings.EMAIL_VERIFICATION_MAX_AGE)
     except signing.SignatureExpired:
-        raise AccountError("token", "expired", "That link has expired; ask for a new one.") from None
+        raise AccountError("token", "expired", gettext("That link has expired; ask for a new one.")) from None
     except (signing.BadSignature, ValueError, TypeError):
-        raise AccountError("token", "invalid", "That link is not valid.") from None
+        raise AccountError("token", "invalid", gettext("That link is not valid.")) from None
     with transaction.atomic():
         user = User.objects.select_for_update().filter(pk=data.get("u"), is_active=True).first()
         if user is None or user.email.lower() != data.get("e") or not user.email:
-            raise AccountError("token", "invalid", "That link is not valid.")
+            raise AccountError("token", "invalid", gettext("That link is not valid."))
         if user.email_verified_at is None:
             user.email_verified_at = timezone.now()
             user.save(update_fields=["email_verified_at"])
@@ -159,7 +159,7 @@ def user_change_password(*, user: User, old_password: str, new_password: str, ip
     """The person changes their own password (the old one proves it is them). The save ends every
     other sign-in (User.save); a caller keeping its session calls update_session_auth_hash."""
     if not old_password or not user.check_password(old_password):
-        raise AccountError("old_password", "wrong_password", "The current password is not right.")
+        raise AccountError("old_password", "wrong_password", gettext("The current password is not right."))
     try:
         validate_password(new_password, user)
     except ValidationError as exc:
@@ -207,7 +207,7 @@ def academy_add_staff(*, academy: Academy, user: User, staff_role: str = Academy
     """Make `user` staff of `academy` in `staff_role` (their role becomes academy staff). Idempotent.
     A reviewer made an editor loses publishing, so their sign-ins end as at any loss of power."""
     if staff_role not in STAFF_RANK:
-        raise AccountError("staff_role", "invalid_choice", "Unknown academy role.")
+        raise AccountError("staff_role", "invalid_choice", gettext("Unknown academy role."))
     with transaction.atomic():
         if user.role != Role.ACADEMY_STAFF:
             user_set_role(user=user, role=Role.ACADEMY_STAFF, actor=actor, ip=ip)
@@ -253,9 +253,9 @@ def user_set_role(*, user: User, role: str, actor, ip: str | None = None) -> Use
     (accounts/signals.py); what was taken away is one `access.revoked` event.
     """
     if role not in Role.values:
-        raise AccountError("role", "invalid_choice", "Unknown role.")
+        raise AccountError("role", "invalid_choice", gettext("Unknown role."))
     if user.anonymised_at is not None:
-        raise AccountError("role", "deleted_account", "That account was deleted.")
+        raise AccountError("role", "deleted_account", gettext("That account was deleted."))
     if user.role == role:
         return user
     with transaction.atomic():

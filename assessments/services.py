@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts import audit
 
@@ -40,12 +41,12 @@ def exercise_import(*, academy, document, visibility: str | None = None, attempt
     document is unchanged: a save that changes nothing makes no version.
     """
     if not isinstance(document, dict):
-        raise AssessmentError.single("invalid", "The body must be a JSON object.", None)
+        raise AssessmentError.single("invalid", gettext("The body must be a JSON object."), None)
     document = dict(document)
     visibility = document.pop("visibility", None) if visibility is None else visibility
     document.pop("visibility", None)
     if visibility is not None and visibility not in Exercise.Visibility.values:
-        raise AssessmentError.single("invalid_choice", "visibility must be practice or course.", "visibility")
+        raise AssessmentError.single("invalid_choice", gettext("visibility must be practice or course."), "visibility")
     problems = grading.validate_document(document) + _slug_problems(document)
     if problems:
         raise AssessmentError(problems_to_errors(problems))
@@ -112,7 +113,7 @@ def _check_attempt_limit(exercise: Exercise, learner) -> None:
     if exercise.attempt_limit is not None:
         used = Attempt.objects.filter(exercise=exercise, learner=learner).count()
         if used >= exercise.attempt_limit:
-            raise Conflict.single("attempt_limit", "No attempts left for this exercise.", None)
+            raise Conflict.single("attempt_limit", gettext("No attempts left for this exercise."), None)
 
 
 def _existing_for_key(exercise, learner, key):
@@ -233,8 +234,8 @@ def _check_path(exercise: Exercise, learner, version: ExerciseVersion, answers) 
             else:
                 RefusedPath.objects.create(learner=learner, exercise=exercise)
     if over_limit:
-        raise Conflict.single("path_refusal_limit", "Too many refused paths for this exercise: play it one step "
-                                                    "at a time.", None)
+        raise Conflict.single("path_refusal_limit",
+                              gettext("Too many refused paths for this exercise: play it one step at a time."), None)
     if problems:
         raise AssessmentError(problems_to_errors(problems))
 
@@ -259,11 +260,12 @@ def attempt_step(*, attempt_id: int, learner, move: dict) -> Attempt:
         if attempt is None:
             attempt = Attempt.objects.select_related("exercise").get(pk=attempt_id, learner=learner)
         if attempt.exercise.kind != Exercise.Kind.SCENARIO:
-            raise AssessmentError.single("not_a_scenario", "Quizzes are submitted whole.", None)
+            raise AssessmentError.single("not_a_scenario", gettext("Quizzes are submitted whole."), None)
         if attempt.status != Status.IN_PROGRESS:
-            raise Conflict.single("not_in_progress", f"The attempt is {attempt.status}.", None)
+            raise Conflict.single("not_in_progress",
+                                  gettext("The attempt is %(status)s.") % {"status": attempt.status}, None)
         if not isinstance(move, dict):
-            raise AssessmentError.single("invalid", "Send exactly one of choice or reply.", None)
+            raise AssessmentError.single("invalid", gettext("Send exactly one of choice or reply."), None)
         document = normalised_document(attempt.version)
         try:
             next_id = grading.advance(document, attempt.current_node, move)
@@ -457,7 +459,7 @@ def attempt_retry(*, attempt: Attempt, actor) -> Attempt:
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().filter(pk=attempt.pk, status=Status.FAILED).first()
         if locked is None:
-            raise Conflict.single("not_failed", "Only failed attempts can be retried.", None)
+            raise Conflict.single("not_failed", gettext("Only failed attempts can be retried."), None)
         locked.status = Status.SUBMITTED
         locked.failures = 0
         locked.save(update_fields=["status", "failures"])
@@ -481,12 +483,12 @@ def attempt_override(*, attempt: Attempt, actor, overrides: dict, reason: str) -
     The mechanics only: who may do it is decided by courses.access.may_override_attempt,
     which courses.reviews.review_override checks before calling this."""
     if not reason or not reason.strip():
-        raise AssessmentError.single("required", "Give a reason for the override.", "reason")
+        raise AssessmentError.single("required", gettext("Give a reason for the override."), "reason")
     with transaction.atomic():
         locked = (Attempt.objects.select_for_update(of=("self",)).select_related("version")
                   .filter(pk=attempt.pk, status=Status.GRADED).first())
         if locked is None:
-            raise Conflict.single("not_graded", "Only graded attempts can be reviewed.", None)
+            raise Conflict.single("not_graded", gettext("Only graded attempts can be reviewed."), None)
         merged = {**overrides_in_effect(locked)}
         # Per reply and per list: changing "avoided" keeps an earlier review of "met" (and the
         # criteria frozen when a deleted account's replies were redacted, assessments/privacy.py).
@@ -512,20 +514,20 @@ def attempt_override_reverse(*, attempt: Attempt, grading_id: int, actor, reason
     and not the criteria frozen when a deleted account's replies were redacted. Who may do it is
     decided by courses.access.may_reverse_override."""
     if not isinstance(reason, str) or not reason.strip():
-        raise AssessmentError.single("required", "Give a reason for the reversal.", "reason")
+        raise AssessmentError.single("required", gettext("Give a reason for the reversal."), "reason")
     with transaction.atomic():
         locked = (Attempt.objects.select_for_update(of=("self",)).select_related("version")
                   .filter(pk=attempt.pk, status=Status.GRADED).first())
         if locked is None:
-            raise Conflict.single("not_graded", "Only graded attempts can be reviewed.", None)
+            raise Conflict.single("not_graded", gettext("Only graded attempts can be reviewed."), None)
         reviews = list(locked.gradings.filter(kind__in=REVIEW_KINDS).order_by("created_at", "id"))
         target = next((g for g in reviews if g.pk == grading_id and g.kind == Grading.Kind.OVERRIDE), None)
         if target is None:
-            raise NotFound.single("not_found", "No such override.")
+            raise NotFound.single("not_found", gettext("No such override."))
         if target.is_redaction:
-            raise Conflict.single("frozen", "These criteria were frozen when the replies were redacted.", None)
+            raise Conflict.single("frozen", gettext("These criteria were frozen when the replies were redacted."), None)
         if reviews[-1].pk != target.pk:
-            raise Conflict.single("not_latest", "Reverse the later reviews first.", None)
+            raise Conflict.single("not_latest", gettext("Reverse the later reviews first."), None)
         before = reviews[-2].overrides if len(reviews) > 1 else {}
         try:
             result = grading.grade_normalised(

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from . import access
 from .errors import Conflict, CourseError, NotFound
@@ -82,7 +83,7 @@ def _text(data: bytes | str) -> str:
             raise _refused("not_utf8", "The file is not UTF-8 text. Save it as “CSV UTF-8”.") from None
     text = text.removeprefix("\ufeff")
     if "\x00" in text:
-        raise _refused("not_text", "The file holds NUL characters: it is not a CSV of addresses.")
+        raise _refused("not_text", gettext("The file holds NUL characters: it is not a CSV of addresses."))
     return text
 
 
@@ -105,7 +106,7 @@ def invitation_bulk_read(*, data: bytes | str) -> tuple[tuple[str, ...], list[tu
             if len(rows) > MAX_ROWS + 1:  # one more than a header and the cap: refused below
                 break
     except csv.Error:
-        raise _refused("invalid_csv", "The file is not valid CSV.") from None
+        raise _refused("invalid_csv", gettext("The file is not valid CSV.")) from None
     has_header = bool(rows) and not any("@" in cell for cell in rows[0][1])
     header = tuple(cell[:SHOWN_CELL_MAX] for cell in rows[0][1][:SHOWN_HEADER_CELLS]) if has_header else ()
     column = None
@@ -114,12 +115,12 @@ def invitation_bulk_read(*, data: bytes | str) -> tuple[tuple[str, ...], list[tu
         column = next((i for i, name in enumerate(names) if name in EMAIL_HEADERS), None)
         rows = rows[1:]
     if not rows:
-        raise _refused("empty", "The file holds no address.")
+        raise _refused("empty", gettext("The file holds no address."))
     if len(rows) > MAX_ROWS:
         raise _refused("too_many_rows", f"At most {MAX_ROWS} addresses per file.")
     if column is None and any(sum(1 for cell in cells if cell) > 1 for _, cells in rows):
-        raise _refused("no_email_column", "Several filled cells on a row: put one address per row, or name the "
-                                          "column of addresses “email” in a header row.")
+        raise _refused("no_email_column", gettext("Several filled cells on a row: put one address per row, or name the "
+                                          "column of addresses “email” in a header row."))
     if column is None:
         return header, [(line, next(cell for cell in cells if cell)) for line, cells in rows]
     return header, [(line, cells[column] if column < len(cells) else "") for line, cells in rows]
@@ -145,9 +146,9 @@ def _plan(school_class: SchoolClass, header: tuple[str, ...], cells: list[tuple[
 def _check(actor, school_class: SchoolClass) -> None:
     # The same refusals, in the same order, as invitation_send: a class one may not manage is missing.
     if not access.may_manage_class(user=actor, school_class=school_class):
-        raise NotFound.single("not_found", "No such class.")
+        raise NotFound.single("not_found", gettext("No such class."))
     if school_class.archived_at is not None:
-        raise Conflict.single("archived", "Reopen the class before inviting anyone.", None)
+        raise Conflict.single("archived", gettext("Reopen the class before inviting anyone."), None)
 
 
 def invitation_bulk_preview(*, actor, school_class: SchoolClass, data: bytes | str) -> BulkPlan:

@@ -8,6 +8,7 @@ lesson changes them at once (see docs/architecture.md, "Progress").
 from django.db import connections, router
 from django.db.models import Q, Value
 from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail.models import Page
 
 from accounts.privacy import display_name
@@ -76,7 +77,7 @@ def course_progress(*, learner, course: CoursePage, check_enrolled: bool = False
     read, passed, enrolled = learner_marks(learner_id=learner.pk, modules=modules,
                                            course_id=course.pk if check_enrolled else None)
     if check_enrolled and not enrolled:
-        raise Forbidden.single("not_enrolled", "You are not enrolled in this course.")
+        raise Forbidden.single("not_enrolled", gettext("You are not enrolled in this course."))
     return _summary(course, modules, _done(modules, read, passed))
 
 

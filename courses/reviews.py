@@ -1,6 +1,8 @@
 """Reviews of graded attempts: a teacher's or staff member's override of reply criteria, and its
 reversal by academy staff. Who may is decided in courses/access.py; the recomputation is
 assessments.services'. The API and the site both call these, never the mechanics directly."""
+from django.utils.translation import gettext
+
 from accounts.privacy import display_name
 from assessments import services as assessment_services
 from assessments.models import Attempt, Grading
@@ -13,12 +15,13 @@ def review_override(*, actor, attempt: Attempt, node: str, met=None, avoided=Non
     """Change the reply criteria of one reply node of a graded attempt, with a reason. Only the reply
     criteria can change: the engine refuses a node that is not a reply on the attempt's path."""
     if not access.may_read_attempt(user=actor, attempt=attempt):
-        raise NotFound.single("not_found", "No such attempt.")
+        raise NotFound.single("not_found", gettext("No such attempt."))
     if not access.may_override_attempt(user=actor, attempt=attempt):
         if attempt.learner_id == actor.pk:
-            raise NotFound.single("not_found", "No such attempt.")
-        raise Forbidden.single("verification_required",
-                               "Only verified teachers change grades. Ask to be verified on your teaching page.")
+            raise NotFound.single("not_found", gettext("No such attempt."))
+        raise Forbidden.single(
+            "verification_required",
+            gettext("Only verified teachers change grades. Ask to be verified on your teaching page."))
     change = {key: value for key, value in (("met", met), ("avoided", avoided)) if value is not None}
     return assessment_services.attempt_override(attempt=attempt, actor=actor, overrides={node: change},
                                                 reason=reason)
@@ -29,9 +32,9 @@ def review_reverse(*, actor, attempt: Attempt, grading_id, reason: str) -> Gradi
     grading = (Grading.objects.select_related("attempt__exercise")
                .filter(pk=_id(grading_id), attempt=attempt, kind=Grading.Kind.OVERRIDE).first())
     if grading is None or not access.may_read_attempt(user=actor, attempt=attempt):
-        raise NotFound.single("not_found", "No such override.")
+        raise NotFound.single("not_found", gettext("No such override."))
     if not access.may_reverse_override(user=actor, grading=grading):
-        raise Forbidden.single("permission_denied", "Only the exercise's academy staff reverse overrides.")
+        raise Forbidden.single("permission_denied", gettext("Only the exercise's academy staff reverse overrides."))
     return assessment_services.attempt_override_reverse(attempt=attempt, grading_id=grading.pk, actor=actor,
                                                         reason=reason)
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.forms import EmailField
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts import audit
 from accounts.services import user_touch_activity
@@ -47,10 +48,10 @@ def lesson_complete(*, learner, lesson_id: int) -> tuple[LessonCompletion, bool]
     the learner's last activity are written together or not at all, whoever calls (API or site)."""
     lesson = live_lesson(lesson_id)
     if lesson is None:
-        raise NotFound.single("not_found", "No such lesson.")
+        raise NotFound.single("not_found", gettext("No such lesson."))
     course = lesson_course(lesson)
     if not Enrolment.objects.filter(learner=learner, course=course).exists():
-        raise Forbidden.single("not_enrolled", "Enrol in the course first.")
+        raise Forbidden.single("not_enrolled", gettext("Enrol in the course first."))
     row, created = _get_or_create(LessonCompletion, learner=learner, lesson=lesson)
     user_touch_activity(user=learner)
     return row, created
@@ -63,21 +64,21 @@ CLASS_NAME_MAX = 200
 
 def class_create(*, teacher, name: str) -> SchoolClass:
     if not access.is_teacher(teacher):
-        raise Forbidden.single("permission_denied", "Only teachers create classes.")
+        raise Forbidden.single("permission_denied", gettext("Only teachers create classes."))
     return SchoolClass.objects.create(teacher=teacher, name=_class_name(name))
 
 
 def _class_name(name) -> str:
     name = (name or "").strip() if isinstance(name, str) else ""
     if not name or len(name) > CLASS_NAME_MAX:
-        raise CourseError.single("invalid", "A class name of 1 to 200 characters is required.", "name")
+        raise CourseError.single("invalid", gettext("A class name of 1 to 200 characters is required."), "name")
     return name
 
 
 def _managed(actor, school_class: SchoolClass) -> None:
     """Every change to a class names who makes it, and is refused like a missing id to anyone else."""
     if not access.may_manage_class(user=actor, school_class=school_class):
-        raise NotFound.single("not_found", "No such class.")
+        raise NotFound.single("not_found", gettext("No such class."))
 
 
 def class_rename(*, actor, school_class: SchoolClass, name: str) -> SchoolClass:
@@ -91,7 +92,7 @@ def access_class(*, user, class_id) -> SchoolClass:
     """The only way to fetch a class for its teacher: 404 unless `user` may manage it."""
     school_class = SchoolClass.objects.filter(pk=_small_id(class_id)).first() if _small_id(class_id) else None
     if school_class is None or not access.may_manage_class(user=user, school_class=school_class):
-        raise NotFound.single("not_found", "No such class.")
+        raise NotFound.single("not_found", gettext("No such class."))
     return school_class
 
 
@@ -128,9 +129,9 @@ def class_join(*, student, join_code: str) -> tuple[SchoolClass, bool]:
     code = (join_code or "").strip().upper() if isinstance(join_code, str) else ""
     school_class = SchoolClass.objects.filter(join_code=code, archived_at__isnull=True).first() if code else None
     if school_class is None:
-        raise NotFound.single("invalid_join_code", "No open class has that join code.", "join_code")
+        raise NotFound.single("invalid_join_code", gettext("No open class has that join code."), "join_code")
     if not access.may_join_classes(user=student):
-        raise Forbidden.single("permission_denied", "Only students join classes.")
+        raise Forbidden.single("permission_denied", gettext("Only students join classes."))
     with transaction.atomic():
         created = _add_student(school_class, student)
         if created:
@@ -152,7 +153,7 @@ def class_leave(*, student, class_id) -> None:
     with transaction.atomic():
         deleted, _ = ClassMembership.objects.filter(school_class_id=class_pk, student=student).delete()
         if not deleted:
-            raise NotFound.single("not_found", "You are not in that class.")
+            raise NotFound.single("not_found", gettext("You are not in that class."))
         Extension.objects.filter(assignment__school_class_id=class_pk, student=student).delete()
         audit.record(action=audit.Action.CLASS_LEFT, target=("courses.schoolclass", str(class_pk)),
                      actor=student, data={"student": student.pk})
@@ -163,7 +164,7 @@ def roster_remove(*, actor, school_class: SchoolClass, student_id: int) -> None:
     with transaction.atomic():
         deleted, _ = ClassMembership.objects.filter(school_class=school_class, student_id=student_id).delete()
         if not deleted:
-            raise NotFound.single("not_found", "That student is not in this class.")
+            raise NotFound.single("not_found", gettext("That student is not in this class."))
         Extension.objects.filter(assignment__school_class=school_class, student_id=student_id).delete()
         audit.record(action=audit.Action.CLASS_STUDENT_REMOVED, target=school_class, actor=actor,
                      data={"student": student_id})
@@ -178,7 +179,7 @@ def _normalised_email(email) -> str:
     try:
         return _email_field.clean(email.strip() if isinstance(email, str) else email).casefold()
     except ValidationError:
-        raise CourseError.single("invalid", "Enter a valid email address.", "email") from None
+        raise CourseError.single("invalid", gettext("Enter a valid email address."), "email") from None
 
 
 def invitation_send(*, actor, school_class: SchoolClass, email: str) -> None:
@@ -187,7 +188,7 @@ def invitation_send(*, actor, school_class: SchoolClass, email: str) -> None:
     goes to the address itself. Inviting again re-sends a pending invitation."""
     _managed(actor, school_class)
     if school_class.archived_at is not None:
-        raise Conflict.single("archived", "Reopen the class before inviting anyone.", None)
+        raise Conflict.single("archived", gettext("Reopen the class before inviting anyone."), None)
     address = _normalised_email(email)
     with transaction.atomic():
         member = ClassMembership.objects.filter(school_class=school_class, student__email__iexact=address).exists()
@@ -208,7 +209,7 @@ def _invitation_for(user, invitation_id) -> ClassInvitation:
     invitation = (ClassInvitation.objects.select_related("school_class").filter(pk=_small_id(invitation_id) or 0)
                   .first())
     if invitation is None or not access.may_answer_invitation(user=user, invitation=invitation):
-        raise NotFound.single("not_found", "No such invitation.")
+        raise NotFound.single("not_found", gettext("No such invitation."))
     return invitation
 
 
@@ -218,9 +219,9 @@ def invitation_accept(*, user, invitation_id) -> tuple[SchoolClass, bool]:
         invitation = _invitation_for(user, invitation_id)
         school_class = invitation.school_class
         if not access.may_join_classes(user=user):
-            raise Forbidden.single("permission_denied", "Only students join classes.")
+            raise Forbidden.single("permission_denied", gettext("Only students join classes."))
         if invitation.accepted_at is None and school_class.archived_at is not None:
-            raise NotFound.single("not_found", "No such invitation.")
+            raise NotFound.single("not_found", gettext("No such invitation."))
         created = _add_student(school_class, user)
         if invitation.accepted_at is None:
             invitation.accepted_at = timezone.now()
@@ -234,7 +235,7 @@ def invitation_decline(*, user, invitation_id) -> None:
     with transaction.atomic():
         invitation = _invitation_for(user, invitation_id)
         if invitation.accepted_at is not None:
-            raise Conflict.single("accepted", "You accepted this invitation; leave the class instead.", None)
+            raise Conflict.single("accepted", gettext("You accepted this invitation; leave the class instead."), None)
         audit.record(action=audit.Action.INVITATION_DECLINED, target=invitation, actor=user,
                      data={"class": invitation.school_class_id})
         invitation.delete()
@@ -245,7 +246,7 @@ def invitation_withdraw(*, actor, school_class: SchoolClass, invitation_id) -> N
     with transaction.atomic():
         invitation = school_class.invitations.filter(pk=_small_id(invitation_id) or 0, accepted_at__isnull=True).first()
         if invitation is None:
-            raise NotFound.single("not_found", "No such invitation.")
+            raise NotFound.single("not_found", gettext("No such invitation."))
         audit.record(action=audit.Action.INVITATION_WITHDRAWN, target=invitation, actor=actor,
                      data={"class": school_class.pk})
         invitation.delete()
@@ -259,20 +260,21 @@ SCHOOL_MAX, NOTE_MAX = 200, 2000
 def verification_request(*, teacher, school: str, note: str = "") -> TeacherVerification:
     """A teacher asks academy staff to vouch for them (needed to change grades)."""
     if not access.is_teacher(teacher) or access.is_platform_admin(teacher):
-        raise Forbidden.single("permission_denied", "Only teachers ask to be verified.")
+        raise Forbidden.single("permission_denied", gettext("Only teachers ask to be verified."))
     school = (school or "").strip() if isinstance(school, str) else ""
     note = (note or "").strip() if isinstance(note, str) else ""
     if not school or len(school) > SCHOOL_MAX:
-        raise CourseError.single("invalid", "Name your school or organisation (1 to 200 characters).", "school")
+        raise CourseError.single("invalid", gettext("Name your school or organisation (1 to 200 characters)."),
+                                 "school")
     if len(note) > NOTE_MAX:
-        raise CourseError.single("invalid", "At most 2,000 characters.", "note")
+        raise CourseError.single("invalid", gettext("At most 2,000 characters."), "note")
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=teacher.pk).first()  # one request at a time per teacher
         state = access.verification_state(teacher)
         if state == TeacherVerification.State.VERIFIED:
-            raise Conflict.single("already_verified", "You are verified already.", None)
+            raise Conflict.single("already_verified", gettext("You are verified already."), None)
         if state == TeacherVerification.State.PENDING:
-            raise Conflict.single("already_pending", "Your request is waiting for a decision.", None)
+            raise Conflict.single("already_pending", gettext("Your request is waiting for a decision."), None)
         row = TeacherVerification.objects.create(teacher=teacher, school=school, note=note)
         audit.record(action=audit.Action.VERIFICATION_REQUESTED, target=row, actor=teacher)
     return row
@@ -282,19 +284,19 @@ def verification_decide(*, actor, verification_id, approve: bool, note: str = ""
     """Academy staff or an admin grant or refuse a pending request. Audited; the teacher is mailed the
     decision once the transaction commits (a notice: courses/mail.py, courses/reminders.py)."""
     if not access.may_decide_verifications(user=actor):
-        raise Forbidden.single("permission_denied", "Only academy staff and administrators decide.")
+        raise Forbidden.single("permission_denied", gettext("Only academy staff and administrators decide."))
     note = (note or "").strip() if isinstance(note, str) else ""
     if len(note) > NOTE_MAX:
-        raise CourseError.single("invalid", "At most 2,000 characters.", "note")
+        raise CourseError.single("invalid", gettext("At most 2,000 characters."), "note")
     with transaction.atomic():
         row = (TeacherVerification.objects.select_for_update().select_related("teacher")
                .filter(pk=_small_id(verification_id) or 0, revoked_at__isnull=True).first())
         if row is None:
-            raise NotFound.single("not_found", "No such request.")
+            raise NotFound.single("not_found", gettext("No such request."))
         if row.teacher_id == actor.pk:
-            raise Forbidden.single("permission_denied", "Nobody decides their own request.")
+            raise Forbidden.single("permission_denied", gettext("Nobody decides their own request."))
         if row.state != TeacherVerification.State.PENDING:
-            raise Conflict.single("decided", "This request was decided already.", None)
+            raise Conflict.single("decided", gettext("This request was decided already."), None)
         row.state = TeacherVerification.State.VERIFIED if approve else TeacherVerification.State.REJECTED
         row.decided_by, row.decided_at, row.decision_note = actor, timezone.now(), note
         row.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
@@ -309,7 +311,7 @@ def assignment_create(*, actor, school_class: SchoolClass, module_id, due_at) ->
     _managed(actor, school_class)
     module = ModulePage.objects.live().filter(pk=_small_id(module_id) or 0).first()
     if module is None:
-        raise CourseError.single("invalid", "No published module with that id.", "module")
+        raise CourseError.single("invalid", gettext("No published module with that id."), "module")
     course = CoursePage.objects.ancestor_of(module).first()
     with transaction.atomic():
         assignment, created = _get_or_create(
@@ -323,7 +325,7 @@ def assignment_create(*, actor, school_class: SchoolClass, module_id, due_at) ->
 def access_assignment(*, school_class: SchoolClass, assignment_id) -> Assignment:
     assignment = school_class.assignments.filter(pk=_small_id(assignment_id) or 0).first()
     if assignment is None:
-        raise NotFound.single("not_found", "No such assignment.")
+        raise NotFound.single("not_found", gettext("No such assignment."))
     return assignment
 
 
@@ -342,9 +344,9 @@ def assignment_delete(*, actor, assignment: Assignment) -> None:
 def extension_set(*, actor, assignment: Assignment, student_id: int, due_at) -> Extension:
     _managed(actor, assignment.school_class)
     if not assignment.school_class.memberships.filter(student_id=student_id).exists():
-        raise NotFound.single("not_found", "That student is not in this class.", "student")
+        raise NotFound.single("not_found", gettext("That student is not in this class."), "student")
     if due_at <= assignment.due_at:
-        raise Conflict.single("invalid", "An extension must be later than the due date.", "due_at")
+        raise Conflict.single("invalid", gettext("An extension must be later than the due date."), "due_at")
     extension, _ = Extension.objects.update_or_create(
         assignment=assignment, student_id=student_id, defaults={"due_at": due_at}
     )
