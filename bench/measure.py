@@ -49,12 +49,12 @@ def _raw_sql() -> str:
     from accounts.models import User
     from assessments.models import Attempt
     from cms.models import LessonExercise, LessonPage
-    from courses.models import Assignment, ClassMembership, Extension, LessonCompletion
+    from courses.models import Assignment, ClassMembership, Extension, LessonRead
 
     t = {
         "page": Page._meta.db_table, "lesson": LessonPage._meta.db_table, "user": User._meta.db_table,
         "assignment": Assignment._meta.db_table, "membership": ClassMembership._meta.db_table,
-        "extension": Extension._meta.db_table, "completion": LessonCompletion._meta.db_table,
+        "extension": Extension._meta.db_table, "completion": LessonRead._meta.db_table,
         "link": LessonExercise._meta.db_table, "attempt": Attempt._meta.db_table,
     }
     return f"""

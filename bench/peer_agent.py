@@ -43,7 +43,7 @@ class Parley(Side):
         from accounts.services import academy_get_or_create
         from cms.models import CoursePage, CurriculumPage, LessonPage, ModulePage
         from cms.tenancy import academy_setup
-        from courses.models import Enrolment, LessonCompletion
+        from courses.models import Enrolment, LessonRead
 
         course = CoursePage.objects.filter(slug="peer-course").first()
         if course is None:
@@ -70,22 +70,22 @@ class Parley(Side):
             self.learner = User.objects.create_user("learner", "learner@example.org", "pw-Secret-123",
                                                     role=Role.STUDENT)
             Enrolment.objects.create(learner=self.learner, course=course)
-            LessonCompletion.objects.bulk_create(LessonCompletion(learner=self.learner, lesson_id=lid)
+            LessonRead.objects.bulk_create(LessonRead(learner=self.learner, lesson_id=lid)
                                                  for lid in self.lessons[:DONE])
         self.course = course
         self.course_url, self.lesson_url = f"/courses/{course.pk}/", f"/lessons/{self.lessons[0]}/"
 
     def add_others(self, start: int, stop: int, password: str):
         from accounts.models import Role, User
-        from courses.models import Enrolment, LessonCompletion
+        from courses.models import Enrolment, LessonRead
 
         users = User.objects.bulk_create(
             User(username=f"other{i}", email=f"other{i}@example.org", password=password, role=Role.STUDENT)
             for i in range(start, stop))
         Enrolment.objects.bulk_create(Enrolment(learner=u, course=self.course) for u in users)
         rng = random.Random(start)
-        LessonCompletion.objects.bulk_create(
-            (LessonCompletion(learner=u, lesson_id=lid) for u in users
+        LessonRead.objects.bulk_create(
+            (LessonRead(learner=u, lesson_id=lid) for u in users
              for lid in self.lessons[: rng.randint(0, LESSONS)]), batch_size=2000)
 
     def others(self) -> int:

@@ -175,9 +175,9 @@ def _classes(world: World, lo: int, ids: list[int], now, password: str, rng: ran
 
 def _completions(world: World, learners: list[tuple[int, int]]) -> None:
     """Learner k read the first _lessons_read(k) lessons of the course, computed by PostgreSQL."""
-    from courses.models import LessonCompletion
+    from courses.models import LessonRead
 
-    table = LessonCompletion._meta.db_table
+    table = LessonRead._meta.db_table
     with connection.cursor() as cur:
         cur.execute(
             f"""INSERT INTO {table} (learner_id, lesson_id, read_at)

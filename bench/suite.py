@@ -120,7 +120,7 @@ class Suite:
         from django.db import connection
 
         tables = {"users": "accounts_user", "enrolments": "courses_enrolment", "completions":
-                  "courses_lessoncompletion", "attempts": "assessments_attempt", "memberships":
+                  "courses_lessonread", "attempts": "assessments_attempt", "memberships":
                   "courses_classmembership"}
         out = {}
         with connection.cursor() as cur:

@@ -20,7 +20,7 @@ from .models import (
     ClassInvitation,
     ClassMembership,
     Enrolment,
-    LessonCompletion,
+    LessonRead,
     SchoolClass,
     TeacherVerification,
 )
@@ -64,7 +64,7 @@ def lesson_states(*, learner, lesson_ids) -> dict[int, str]:
     lesson_ids = list(lesson_ids)
     if not learner.is_authenticated or not lesson_ids:
         return dict.fromkeys(lesson_ids, "new")
-    read = set(LessonCompletion.objects.filter(learner=learner, lesson_id__in=lesson_ids)
+    read = set(LessonRead.objects.filter(learner=learner, lesson_id__in=lesson_ids)
                .values_list("lesson_id", flat=True))
     done = {lesson for _, lesson in progress.completed_pairs(learner_ids=[learner.pk], lesson_ids=lesson_ids)}
     return {lid: "completed" if lid in done else "read" if lid in read else "new" for lid in lesson_ids}

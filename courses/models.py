@@ -1,4 +1,4 @@
-"""Learning records, keyed on published pages: enrolments, completions, classes."""
+"""Learning records, keyed on published pages: enrolments, lesson reads, classes."""
 import secrets
 
 from django.conf import settings
@@ -30,8 +30,9 @@ class Enrolment(models.Model):
         return f"learner {self.learner_id} in course {self.course_id}"
 
 
-class LessonCompletion(models.Model):
-    """The learner marked the lesson read. Completion also needs passed exercises."""
+class LessonRead(models.Model):
+    """The learner marked the lesson read. A lesson is complete when it is read and its exercises are
+    passed (courses/progress.py); this row is only the read."""
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_reads")
     lesson = models.ForeignKey("cms.LessonPage", on_delete=models.CASCADE, related_name="reads")

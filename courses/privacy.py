@@ -11,14 +11,14 @@ from .models import (
     ClassMembership,
     Enrolment,
     Extension,
-    LessonCompletion,
+    LessonRead,
     SchoolClass,
     TeacherVerification,
 )
 
 RECORDS = {
     "courses.Enrolment.learner": "exported; kept for statistics",
-    "courses.LessonCompletion.learner": "exported; kept for statistics",
+    "courses.LessonRead.learner": "exported; kept for statistics",
     "courses.ClassMembership.student": "exported; kept for the class matrix",
     "courses.Extension.student": "exported; kept for the class matrix",
     "courses.SchoolClass.teacher": "exported; archived on deletion",
@@ -47,7 +47,7 @@ def courses_learner_export(*, learner_id: int) -> dict:
         ],
         "lessons_read": [
             {"lesson": r["lesson_id"], "title": r["lesson__title"], "at": r["read_at"]}
-            for r in LessonCompletion.objects.filter(learner_id=learner_id).order_by("read_at", "id").values(
+            for r in LessonRead.objects.filter(learner_id=learner_id).order_by("read_at", "id").values(
                 "lesson_id", "lesson__title", "read_at")
         ],
         "class_memberships": [

@@ -17,7 +17,7 @@ from cms.models import CoursePage, LessonExercise, LessonPage
 from cms.selectors import course_structure
 
 from .errors import Forbidden
-from .models import Assignment, ClassMembership, Enrolment, Extension, LessonCompletion, SchoolClass
+from .models import Assignment, ClassMembership, Enrolment, Extension, LessonRead, SchoolClass
 
 # Tags of the parts of the UNION ALL queries below.
 _READ, _EMBEDS, _PASSED, _ENROLLED = 0, 1, 2, 3
@@ -36,7 +36,7 @@ def completed_pairs(*, learner_ids, lesson_ids) -> set[tuple[int, int]]:
     learner_ids, lesson_ids = list(learner_ids), list(lesson_ids)
     if not learner_ids or not lesson_ids:
         return set()
-    reads = LessonCompletion.objects.filter(learner_id__in=learner_ids, lesson_id__in=lesson_ids).annotate(
+    reads = LessonRead.objects.filter(learner_id__in=learner_ids, lesson_id__in=lesson_ids).annotate(
         part=Value(_READ)).order_by().values_list("learner_id", "lesson_id", "part")
     embeds = LessonExercise.objects.filter(lesson_id__in=lesson_ids).annotate(
         part=Value(_EMBEDS)).order_by().values_list("lesson_id", "exercise_id", "part")
@@ -133,7 +133,7 @@ def learner_marks(*, learner_id: int, modules=None, lesson_ids=(), exercise_ids=
     connection = connections[router.db_for_read(Enrolment)]
     parts, params = [], []
     if lesson_ids:
-        parts.append(_marks_part(connection, LessonCompletion, "lesson", _READ, len(lesson_ids)))
+        parts.append(_marks_part(connection, LessonRead, "lesson", _READ, len(lesson_ids)))
         params += [learner_id, *lesson_ids]
     if exercise_ids:
         parts.append(_marks_part(connection, Attempt, "exercise", _PASSED, len(exercise_ids), passed=True))

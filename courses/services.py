@@ -20,7 +20,7 @@ from .models import (
     ClassMembership,
     Enrolment,
     Extension,
-    LessonCompletion,
+    LessonRead,
     SchoolClass,
     TeacherVerification,
     new_join_code,
@@ -43,7 +43,7 @@ def enrol(*, learner, course: CoursePage, source: str = Enrolment.Source.SELF) -
 
 
 @transaction.atomic
-def lesson_complete(*, learner, lesson_id: int) -> tuple[LessonCompletion, bool]:
+def lesson_mark_read(*, learner, lesson_id: int) -> tuple[LessonRead, bool]:
     """Mark a published lesson read by an enrolled learner. Idempotent. One transaction: the read and
     the learner's last activity are written together or not at all, whoever calls (API or site)."""
     lesson = live_lesson(lesson_id)
@@ -52,7 +52,7 @@ def lesson_complete(*, learner, lesson_id: int) -> tuple[LessonCompletion, bool]
     course = lesson_course(lesson)
     if not Enrolment.objects.filter(learner=learner, course=course).exists():
         raise Forbidden.single("not_enrolled", gettext("Enrol in the course first."))
-    row, created = _get_or_create(LessonCompletion, learner=learner, lesson=lesson)
+    row, created = _get_or_create(LessonRead, learner=learner, lesson=lesson)
     user_touch_activity(user=learner)
     return row, created
 

@@ -152,7 +152,7 @@ def lesson_detail(request, lesson_id):
 def lesson_read(request, lesson_id):
     lesson_id = _int(lesson_id)
     try:
-        _row, created = services.lesson_complete(learner=request.user, lesson_id=lesson_id)
+        _row, created = services.lesson_mark_read(learner=request.user, lesson_id=lesson_id)
     except (Forbidden, NotFound) as exc:
         if isinstance(exc, NotFound):
             raise Http404 from None

@@ -163,13 +163,13 @@ def _prefetch_renditions(blocks) -> None:
         prefetch_related_objects(images, "renditions")
 
 
-class LessonCompleteView(APIView):
+class LessonMarkReadView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={200: s.StatusOut, 201: s.StatusOut, **error_responses(403)},
                    tags=["progress"])
     def post(self, request, lesson_id):
-        _, created = services.lesson_complete(learner=request.user, lesson_id=int_or_404(lesson_id))
+        _, created = services.lesson_mark_read(learner=request.user, lesson_id=int_or_404(lesson_id))
         return Response({"status": "read", "created": created},
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

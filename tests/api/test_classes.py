@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Role
-from courses.models import ClassMembership, Enrolment, LessonCompletion, SchoolClass
+from courses.models import ClassMembership, Enrolment, LessonRead, SchoolClass
 
 from ..conftest import as_user, error_codes
 from ..factories import course_lessons, course_modules, later, make_course, make_user
@@ -122,7 +122,7 @@ def test_matrix_shows_module_percent_and_overdue(klass, teacher, student, course
     module = course_modules(course)[0]
     assign(teacher, klass, module, due_at=timezone.now() - timezone.timedelta(days=1))
     for lesson in course_lessons(course)[:1]:
-        LessonCompletion.objects.create(learner=student, lesson=lesson)
+        LessonRead.objects.create(learner=student, lesson=lesson)
     body = as_user(teacher).get(f"/api/v1/classes/{klass.pk}/progress/").json()
     cell = body["students"][0]["modules"][0]
     assert body["students"][0]["username"] == student.username
@@ -144,7 +144,7 @@ def test_a_complete_module_is_never_overdue(klass, teacher, student, course):
     join(student, klass.join_code)
     assign(teacher, klass, course_modules(course)[0], due_at=timezone.now() - timezone.timedelta(days=1))
     for lesson in course_lessons(course)[:3]:
-        LessonCompletion.objects.create(learner=student, lesson=lesson)
+        LessonRead.objects.create(learner=student, lesson=lesson)
     cell = as_user(teacher).get(f"/api/v1/classes/{klass.pk}/progress/").json()["students"][0]["modules"][0]
     assert (cell["percent"], cell["overdue"]) == (100.0, False)
 
@@ -201,7 +201,7 @@ def test_matrix_query_count_does_not_grow(teacher, academy, suffix):
         for _ in range(students):
             learner = make_user()
             ClassMembership.objects.create(school_class=klass, student=learner)
-            LessonCompletion.objects.create(learner=learner, lesson=course_lessons(course)[0])
+            LessonRead.objects.create(learner=learner, lesson=course_lessons(course)[0])
         for module in course_modules(course):
             assign(teacher, klass, module)
         counts.append(matrix_queries(teacher, klass, suffix))

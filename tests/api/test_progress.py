@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Attempt
-from courses.models import Enrolment, LessonCompletion
+from courses.models import Enrolment, LessonRead
 from courses.services import enrol
 
 from ..conftest import as_user, error_codes
@@ -64,7 +64,7 @@ def test_completing_a_lesson_needs_enrolment(course, student):
     response = read(as_user(student), course_lessons(course)[0])
     assert response.status_code == 403
     assert error_codes(response) == ["not_enrolled"]
-    assert not LessonCompletion.objects.exists()
+    assert not LessonRead.objects.exists()
 
 
 def test_completing_a_lesson_is_idempotent(course, student):
@@ -73,7 +73,7 @@ def test_completing_a_lesson_is_idempotent(course, student):
     lesson = course_lessons(course)[0]
     assert read(client, lesson).status_code == 201
     assert read(client, lesson).status_code == 200
-    assert LessonCompletion.objects.count() == 1
+    assert LessonRead.objects.count() == 1
 
 
 def test_progress_counts_read_lessons_over_published_lessons(course, student):
@@ -150,7 +150,7 @@ def learner_in(course, reads):
     learner = make_user()
     enrol(learner=learner, course=course)
     for lesson in course_lessons(course)[:reads]:
-        LessonCompletion.objects.create(learner=learner, lesson=lesson)
+        LessonRead.objects.create(learner=learner, lesson=lesson)
     return learner
 
 

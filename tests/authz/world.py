@@ -178,7 +178,7 @@ def build_world() -> World:
 
     learner = users["learner"]
     course_services.enrol(learner=learner, course=course)
-    course_services.lesson_complete(learner=learner, lesson_id=lessons[1].pk)
+    course_services.lesson_mark_read(learner=learner, lesson_id=lessons[1].pk)
     school_class = _class_with(users["teacher"], "9B", [learner, users["deleted"]], modules[0])
     unverified_class = _class_with(users["unverified_teacher"], "9C", [learner], modules[0])
     other_class = _class_with(users["other_verified_teacher"], "9D", [users["other_learner"]], modules[0])

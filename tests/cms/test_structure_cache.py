@@ -16,7 +16,7 @@ from wagtail.models import PageViewRestriction
 
 from cms import selectors
 from cms.models import LessonPage, ModulePage
-from courses.models import LessonCompletion
+from courses.models import LessonRead
 from courses.services import enrol
 
 from ..conftest import as_user
@@ -33,7 +33,7 @@ def learner(course):
     learner = make_user()
     enrol(learner=learner, course=course)
     for lesson in course_lessons(course):
-        LessonCompletion.objects.create(learner=learner, lesson=lesson)
+        LessonRead.objects.create(learner=learner, lesson=lesson)
     return learner
 
 

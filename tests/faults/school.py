@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from accounts.models import Role
 from assessments.models import Attempt
-from courses.models import ClassMembership, Enrolment, LessonCompletion
+from courses.models import ClassMembership, Enrolment, LessonRead
 from courses.services import assignment_create, class_create
 
 from ..factories import (
@@ -65,7 +65,7 @@ def learner_rows(learner) -> dict:
     """Everything a learner's writes can touch."""
     return {
         "enrolments": sorted(Enrolment.objects.filter(learner=learner).values_list("course_id", "source")),
-        "completions": sorted(LessonCompletion.objects.filter(learner=learner).values_list("lesson_id", flat=True)),
+        "completions": sorted(LessonRead.objects.filter(learner=learner).values_list("lesson_id", flat=True)),
         "memberships": sorted(ClassMembership.objects.filter(student=learner)
                               .values_list("school_class_id", flat=True)),
         "attempts": sorted(Attempt.objects.filter(learner=learner)
@@ -79,10 +79,10 @@ def partial_writes(school: School) -> list[str]:
     problems = []
     enrolled = set(Enrolment.objects.filter(course=school.course).values_list("learner_id", flat=True))
     class_enrolled = set(Enrolment.objects.filter(course=school.class_course).values_list("learner_id", flat=True))
-    for row in LessonCompletion.objects.filter(lesson__in=school.lessons).values("learner_id", "lesson_id"):
+    for row in LessonRead.objects.filter(lesson__in=school.lessons).values("learner_id", "lesson_id"):
         if row["learner_id"] not in enrolled:
             problems.append(f"completion without enrolment: {row}")
-    readers = set(LessonCompletion.objects.filter(lesson__in=school.lessons).values_list("learner_id", flat=True))
+    readers = set(LessonRead.objects.filter(lesson__in=school.lessons).values_list("learner_id", flat=True))
     for learner_id in User.objects.filter(pk__in=readers, last_activity_at__isnull=True).values_list("pk", flat=True):
         problems.append(f"completion without the activity stamp: learner {learner_id}")
     for learner_id in ClassMembership.objects.filter(school_class=school.school_class).values_list("student_id",

@@ -28,7 +28,7 @@ from django.db.models import Count
 
 from accounts.services import token_issue
 from assessments.models import Attempt, Grading
-from courses.models import Enrolment, LessonCompletion
+from courses.models import Enrolment, LessonRead
 
 from .. import workers
 from ..factories import (
@@ -174,7 +174,7 @@ def stored_writes_missing(log: list) -> list:
             continue
         if a.op == "enrol" and not Enrolment.objects.filter(learner_id=a.learner, course_id=a.target).exists():
             missing.append(("enrol", a.learner))
-        elif a.op == "complete" and not LessonCompletion.objects.filter(learner_id=a.learner,
+        elif a.op == "complete" and not LessonRead.objects.filter(learner_id=a.learner,
                                                                         lesson_id=a.target).exists():
             missing.append(("complete", a.learner, a.target))
         elif a.op in ("scenario", "quiz") and not Attempt.objects.filter(

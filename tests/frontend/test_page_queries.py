@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 
 from accounts.services import token_issue
 from assessments.models import Attempt
-from courses.models import LessonCompletion
+from courses.models import LessonRead
 from courses.services import enrol
 
 from ..conftest import signed_in
@@ -35,12 +35,12 @@ def build(academy, *, lessons: int, others: int):
     all_lessons = course_lessons(course)
     learner = make_user()
     enrol(learner=learner, course=course)
-    LessonCompletion.objects.bulk_create(LessonCompletion(learner=learner, lesson=lesson)
+    LessonRead.objects.bulk_create(LessonRead(learner=learner, lesson=lesson)
                                          for lesson in all_lessons[: lessons // 2])
     for _ in range(others):
         other = make_user()
         enrol(learner=other, course=course)
-        LessonCompletion.objects.bulk_create(LessonCompletion(learner=other, lesson=lesson) for lesson in all_lessons)
+        LessonRead.objects.bulk_create(LessonRead(learner=other, lesson=lesson) for lesson in all_lessons)
         Attempt.objects.create(learner=other, exercise=exercise, version=exercise.current_version,
                                status=Attempt.Status.GRADED, passed=True, score=90)
     return course, all_lessons, learner

@@ -8,7 +8,7 @@ from accounts.models import Role
 from assessments.models import Attempt, Grading
 from cms.models import LessonPage
 from courses import services as course_services
-from courses.models import ClassMembership, Enrolment, LessonCompletion, SchoolClass
+from courses.models import ClassMembership, Enrolment, LessonRead, SchoolClass
 
 from ..conftest import signed_in
 from ..factories import (
@@ -51,7 +51,7 @@ def test_enrol_read_lessons_and_reach_100_percent_on_a_module(course, student):
         assert "Mark as read" in page
         response = client.post(f"/lessons/{lesson.pk}/read/")
         assert response.status_code == 302 and response["Location"] == f"/lessons/{lesson.pk}/"
-    assert LessonCompletion.objects.filter(learner=student).count() == 3
+    assert LessonRead.objects.filter(learner=student).count() == 3
     page = client.get("/me/progress/").content.decode()
     assert 'aria-valuenow="100"' in page  # module 1
     assert "3 of 6 lessons completed" in page
@@ -61,7 +61,7 @@ def test_marking_read_without_enrolment_is_refused_politely(course, student):
     lesson = course_lessons(course)[0]
     response = signed_in(student).post(f"/lessons/{lesson.pk}/read/", follow=True)
     assert "Enrol in the course first" in response.content.decode()
-    assert not LessonCompletion.objects.exists()
+    assert not LessonRead.objects.exists()
 
 
 def test_the_lesson_renders_every_block_type(academy, exercise):

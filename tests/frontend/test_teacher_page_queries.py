@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
-from courses.models import ClassMembership, Extension, LessonCompletion
+from courses.models import ClassMembership, Extension, LessonRead
 from courses.services import assignment_create, class_create
 
 from ..conftest import signed_in
@@ -28,7 +28,7 @@ def build(academy, staff, *, students: int):
     for i in range(students):
         learner = make_user()
         ClassMembership.objects.create(school_class=school_class, student=learner)
-        LessonCompletion.objects.bulk_create(LessonCompletion(learner=learner, lesson=lesson)
+        LessonRead.objects.bulk_create(LessonRead(learner=learner, lesson=lesson)
                                              for lesson in lessons[: i % len(lessons) + 1])
         if i % 2:
             Extension.objects.create(assignment=first, student=learner, due_at=later(9))

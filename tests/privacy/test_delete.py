@@ -11,7 +11,7 @@ from assessments.models import Attempt, Grading
 from assessments.privacy import REDACTED_WORD
 from assessments.services import attempt_override, attempt_start, regrade_attempts, regrade_start
 from courses import progress
-from courses.models import ClassInvitation, ClassMembership, Enrolment, Extension, LessonCompletion
+from courses.models import ClassInvitation, ClassMembership, Enrolment, Extension, LessonRead
 
 from ..conftest import as_user, error_codes
 from ..factories import make_staff, make_user
@@ -115,10 +115,10 @@ def test_unfinished_attempts_are_deleted_with_their_text(learner, scenario):
 
 def test_records_stay_counted_in_the_class_matrix_and_csv(learner, classmate, klass, teacher):
     before = progress.class_progress(school_class=klass)
-    counts = (Enrolment.objects.count(), LessonCompletion.objects.count(), Extension.objects.count())
+    counts = (Enrolment.objects.count(), LessonRead.objects.count(), Extension.objects.count())
     delete_account(learner)
     after = progress.class_progress(school_class=klass)
-    assert counts == (Enrolment.objects.count(), LessonCompletion.objects.count(), Extension.objects.count())
+    assert counts == (Enrolment.objects.count(), LessonRead.objects.count(), Extension.objects.count())
     percent = {row["id"]: [c["percent"] for c in row["modules"]] for row in after["students"]}
     assert percent == {row["id"]: [c["percent"] for c in row["modules"]] for row in before["students"]}
     assert percent[learner.pk] == [100.0]

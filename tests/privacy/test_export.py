@@ -9,7 +9,7 @@ from accounts.models import ApiToken
 from accounts.privacy import RECORDS_ABOUT_A_USER, export_query_count, user_export
 from assessments.models import Attempt, Grading
 from assessments.services import attempt_override
-from courses.models import ClassMembership, Enrolment, Extension, LessonCompletion
+from courses.models import ClassMembership, Enrolment, Extension, LessonRead
 
 from ..conftest import as_user, error_codes
 from .conftest import PERSONAL_REPLY, build_learner, site_client
@@ -32,7 +32,7 @@ def test_export_holds_every_record_of_the_user(learner, klass, teacher):
     assert [e["course"] for e in body["enrolments"]] == list(
         Enrolment.objects.filter(learner=learner).values_list("course_id", flat=True))
     assert sorted(r["lesson"] for r in body["lessons_read"]) == sorted(
-        LessonCompletion.objects.filter(learner=learner).values_list("lesson_id", flat=True))
+        LessonRead.objects.filter(learner=learner).values_list("lesson_id", flat=True))
     assert [m["class"] for m in body["class_memberships"]] == [klass.pk]
     assert body["class_memberships"][0]["name"] == "9B"
     assert len(body["extensions"]) == Extension.objects.filter(student=learner).count() == 1
