@@ -1,9 +1,12 @@
 """Progress, computed by aggregate queries with a fixed count.
 
-A lesson is completed when its learner marked it read and every exercise the
-live lesson embeds has a passed attempt by that learner. Percentages are over
-live lessons, computed when read, so adding, removing or unpublishing a
-lesson changes them at once (see docs/architecture.md, "Progress").
+The rule (api-v1.md, "Catalogue and progress"; lesson_completed below is its one
+statement): a lesson without exercises is completed once its learner marked it
+read; a lesson that embeds exercises once every exercise the live lesson embeds
+has a passed attempt by that learner, read mark or not (passing them counts as
+reading it). Percentages are over live lessons, computed when read, so adding,
+removing or unpublishing a lesson changes them at once (see
+docs/architecture.md, "Progress").
 """
 from django.db import connections, router
 from django.db.models import Q, Value
@@ -20,7 +23,38 @@ from .errors import Forbidden
 from .models import Assignment, ClassMembership, Enrolment, Extension, LessonRead, SchoolClass
 
 # Tags of the parts of the UNION ALL queries below.
-_READ, _EMBEDS, _PASSED, _ENROLLED = 0, 1, 2, 3
+_READ, _EMBEDS, _PASSED, _ENROLLED, _ATTEMPTED = 0, 1, 2, 3, 4
+
+# A lesson's state as the learner sees it ("Not started", "In progress", "Completed").
+NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
+
+
+def lesson_completed(*, read: bool, exercises, passed) -> bool:
+    """Whether a lesson counts as completed: `read` is the learner's read mark, `exercises` the ids
+    the live lesson embeds, `passed` the ids of exercises the learner has a passed attempt at. The
+    one place the contract's rule is written; every count, state and matrix below applies it."""
+    exercises = list(exercises)
+    if exercises:
+        return all(exercise in passed for exercise in exercises)
+    return read
+
+
+def lesson_state(*, read: bool, exercises, passed, attempted=()) -> str:
+    """COMPLETED (lesson_completed), IN_PROGRESS (marked read, or one of its exercises attempted or
+    passed, but not completed) or NOT_STARTED."""
+    exercises = list(exercises)
+    if lesson_completed(read=read, exercises=exercises, passed=passed):
+        return COMPLETED
+    if read or any(exercise in passed or exercise in attempted for exercise in exercises):
+        return IN_PROGRESS
+    return NOT_STARTED
+
+
+def exercise_state(*, exercise: int, passed, attempted) -> str | None:
+    """"passed", "attempted" (an attempt, none passed) or None (never tried)."""
+    if exercise in passed:
+        return "passed"
+    return "attempted" if exercise in attempted else None
 
 
 def completed_pairs(*, learner_ids, lesson_ids) -> set[tuple[int, int]]:
@@ -46,17 +80,18 @@ def completed_pairs(*, learner_ids, lesson_ids) -> set[tuple[int, int]]:
         status=Attempt.Status.GRADED,
         passed=True,
     ).annotate(part=Value(_PASSED)).order_by().values_list("learner_id", "exercise_id", "part")
-    read_pairs, exercises_of, passed_pairs = [], {}, set()
+    read_pairs, exercises_of, passed_by = set(), {}, {}
     for a, b, part in reads.union(embeds, passed, all=True):
         if part == _READ:
-            read_pairs.append((a, b))
+            read_pairs.add((a, b))
         elif part == _EMBEDS:
             exercises_of.setdefault(a, []).append(b)
         else:
-            passed_pairs.add((a, b))
+            passed_by.setdefault(a, set()).add(b)
     return {
-        (learner, lesson) for learner, lesson in read_pairs
-        if all((learner, exercise) in passed_pairs for exercise in exercises_of.get(lesson, ()))
+        (learner, lesson) for learner in learner_ids for lesson in lesson_ids
+        if lesson_completed(read=(learner, lesson) in read_pairs, exercises=exercises_of.get(lesson, ()),
+                            passed=passed_by.get(learner, ()))
     }
 
 
@@ -74,8 +109,8 @@ def course_progress(*, learner, course: CoursePage, check_enrolled: bool = False
     unless enrolled).
     """
     modules = course_structure(course) if modules is None else modules
-    read, passed, enrolled = learner_marks(learner_id=learner.pk, modules=modules,
-                                           course_id=course.pk if check_enrolled else None)
+    read, passed, enrolled, _attempted = learner_marks(learner_id=learner.pk, modules=modules,
+                                                       course_id=course.pk if check_enrolled else None)
     if check_enrolled and not enrolled:
         raise Forbidden.single("not_enrolled", gettext("You are not enrolled in this course."))
     return _summary(course, modules, _done(modules, read, passed))
@@ -83,42 +118,46 @@ def course_progress(*, learner, course: CoursePage, check_enrolled: bool = False
 
 def course_page_state(*, learner, course: CoursePage, modules) -> dict:
     """What the course page shows a visitor: enrolled or not, and for an enrolled learner the
-    progress (course_progress) and each lesson's state ("completed", "read" or "new", as
-    dashboards.lesson_states). One query for a signed-in visitor, none for an anonymous one."""
+    progress (course_progress) and each lesson's state (lesson_state: COMPLETED, IN_PROGRESS or
+    NOT_STARTED). One query for a signed-in visitor, none for an anonymous one."""
     if not learner.is_authenticated:
         return {"enrolled": False, "progress": None, "states": {}}
-    read, passed, enrolled = learner_marks(learner_id=learner.pk, modules=modules, course_id=course.pk)
+    read, passed, enrolled, attempted = learner_marks(learner_id=learner.pk, modules=modules,
+                                                      course_id=course.pk, attempts=True)
     if not enrolled:
         return {"enrolled": False, "progress": None, "states": {}}
     done = _done(modules, read, passed)
-    states = {lesson["id"]: "completed" if lesson["id"] in done else "read" if lesson["id"] in read else "new"
+    states = {lesson["id"]: lesson_state(read=lesson["id"] in read, exercises=lesson["exercises"], passed=passed,
+                                         attempted=attempted)
               for module in modules for lesson in module["lessons"]}
     return {"enrolled": True, "progress": _summary(course, modules, done), "states": states}
 
 
 def lesson_page_state(*, learner, course: CoursePage, lesson: dict | None, exercise_ids) -> dict:
-    """What the lesson page shows: enrolled or not, the lesson's state (as lesson_states, "new"
-    unless enrolled) and which of `exercise_ids` the learner passed. `lesson` is the lesson's entry
-    in the course structure (its embedded exercises). One query when signed in, none otherwise."""
+    """What the lesson page shows: enrolled or not, the lesson's state (lesson_state; NOT_STARTED
+    unless enrolled), whether it was marked read, and each of `exercise_ids` the learner passed or
+    attempted. `lesson` is the lesson's entry in the course structure (its embedded exercises). One
+    query when signed in, none otherwise."""
     if not learner.is_authenticated:
-        return {"enrolled": False, "state": "new", "passed": set()}
+        return {"enrolled": False, "state": NOT_STARTED, "read": False, "passed": set(), "attempted": set()}
     embedded = lesson["exercises"] if lesson else []
-    read, passed, enrolled = learner_marks(
+    read, passed, enrolled, attempted = learner_marks(
         learner_id=learner.pk, course_id=course.pk, lesson_ids=[lesson["id"]] if lesson else [],
-        exercise_ids=sorted({*exercise_ids, *embedded}))
+        exercise_ids=sorted({*exercise_ids, *embedded}), attempts=True)
     read = bool(read)
-    state = "new"
-    if enrolled and read:
-        state = "completed" if all(exercise in passed for exercise in embedded) else "read"
-    return {"enrolled": enrolled, "state": state, "passed": passed & set(exercise_ids)}
+    state = NOT_STARTED
+    if enrolled and lesson:
+        state = lesson_state(read=read, exercises=embedded, passed=passed, attempted=attempted)
+    return {"enrolled": enrolled, "state": state, "read": read, "passed": passed & set(exercise_ids),
+            "attempted": attempted & set(exercise_ids)}
 
 
 def learner_marks(*, learner_id: int, modules=None, lesson_ids=(), exercise_ids=(),
-                  course_id: int | None = None) -> tuple[set, set, bool]:
-    """The learner's read marks among these lessons, passed attempts among these exercises, and
-    (with `course_id`) whether enrolled in the course; `modules` (a course structure) names all
-    its lessons and exercises. One query (a UNION ALL of index ranges), none when there is nothing
-    to ask.
+                  course_id: int | None = None, attempts: bool = False) -> tuple[set, set, bool, set]:
+    """The learner's read marks among these lessons, passed attempts among these exercises,
+    (with `course_id`) whether enrolled in the course, and (with `attempts`) the exercises among
+    these with any attempt at all; `modules` (a course structure) names all its lessons and
+    exercises. One query (a UNION ALL of index ranges), none when there is nothing to ask.
 
     The SQL is built from the models' metadata, not through the QuerySet API: for the course and
     lesson pages composing a three-part union cost more than running it (docs/benchmarks.md,
@@ -138,12 +177,16 @@ def learner_marks(*, learner_id: int, modules=None, lesson_ids=(), exercise_ids=
     if exercise_ids:
         parts.append(_marks_part(connection, Attempt, "exercise", _PASSED, len(exercise_ids), passed=True))
         params += [learner_id, *exercise_ids, Attempt.Status.GRADED, True]
+        if attempts:
+            parts.append(_marks_part(connection, Attempt, "exercise", _ATTEMPTED, len(exercise_ids),
+                                     distinct=True))
+            params += [learner_id, *exercise_ids]
     if course_id is not None:
         parts.append(_marks_part(connection, Enrolment, "course", _ENROLLED, 1))
         params += [learner_id, course_id]
-    read, passed, enrolled = set(), set(), False
+    read, passed, enrolled, attempted = set(), set(), False, set()
     if not parts:
-        return read, passed, enrolled
+        return read, passed, enrolled, attempted
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         for value, part in cursor.fetchall():
@@ -151,16 +194,20 @@ def learner_marks(*, learner_id: int, modules=None, lesson_ids=(), exercise_ids=
                 read.add(value)
             elif part == _PASSED:
                 passed.add(value)
+            elif part == _ATTEMPTED:
+                attempted.add(value)
             else:
                 enrolled = True
-    return read, passed, enrolled
+    return read, passed, enrolled, attempted
 
 
-def _marks_part(connection, model, field: str, part: int, count: int, passed: bool = False) -> str:
-    """SELECT <field>_id, <part> FROM <model> WHERE learner = %s AND <field> IN (%s, ...) [AND graded, passed]."""
+def _marks_part(connection, model, field: str, part: int, count: int, passed: bool = False,
+                distinct: bool = False) -> str:
+    """SELECT [DISTINCT] <field>_id, <part> FROM <model> WHERE learner = %s AND <field> IN (%s, ...)
+    [AND graded, passed]."""
     quote, meta = connection.ops.quote_name, model._meta
     column = quote(meta.get_field(field).column)
-    sql = (f"SELECT {column}, {int(part)} FROM {quote(meta.db_table)} "
+    sql = (f"SELECT {'DISTINCT ' if distinct else ''}{column}, {int(part)} FROM {quote(meta.db_table)} "
            f"WHERE {quote(meta.get_field('learner').column)} = %s AND {column} IN ({', '.join(['%s'] * count)})")
     if passed:
         sql += f" AND {quote(meta.get_field('status').column)} = %s AND {quote(meta.get_field('passed').column)} = %s"
@@ -168,10 +215,9 @@ def _marks_part(connection, model, field: str, part: int, count: int, passed: bo
 
 
 def _done(modules, read: set, passed: set) -> set[int]:
-    # The same rule as completed_pairs: read, and every embedded exercise passed.
     return {
         lesson["id"] for module in modules for lesson in module["lessons"]
-        if lesson["id"] in read and all(exercise in passed for exercise in lesson["exercises"])
+        if lesson_completed(read=lesson["id"] in read, exercises=lesson["exercises"], passed=passed)
     }
 
 

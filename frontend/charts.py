@@ -1,40 +1,82 @@
-"""Small server-rendered SVG charts. Text is escaped; pages pair every chart with a table."""
+"""Small server-rendered SVG charts. Text is escaped; pages pair every chart with a table.
+
+The chart is drawn narrow (CHART_W user units) with each label above its bar, so that on a phone
+(about 330 px of the 390 px screen for the chart) a unit is close to a pixel and no text falls
+under 12 px; the stylesheet caps its width on wide screens so the text does not grow large.
+"""
 from html import escape
 
-ROW_H, BAR_H, LABEL_W, CHART_W, PAD = 32, 18, 150, 440, 10
+CHART_W, PAD, LABEL_H, BAR_H, GAP, SCORE_W = 360, 6, 20, 16, 12, 44
+FONT, TICK_FONT = 14, 14  # user units; with the stylesheet's cap, never under 12 px at 390 px wide
+
+# The bar colours, named once: the legend (bar_legend) and the stylesheet's swatches use the same.
+COLOURS = {"competency": "#1f5fa8", "passed": "#1e7a46", "not_passed": "#a34100", "pass_mark": "#1d2330"}
 
 
 def bar_chart(rows: list[dict], *, title: str, description: str, chart_id: str, threshold: float | None = None,
-              threshold_label: str = "") -> str:
-    """Horizontal bars from 0 to 100, one per row {"label", "score"}; an optional threshold line."""
-    height = PAD * 2 + max(len(rows), 1) * ROW_H + 18
-    bar_w = CHART_W - LABEL_W - 56
+              threshold_label: str = "", overall: dict | None = None) -> str:
+    """Horizontal bars from 0 to 100, one per row {"label", "score"}.
+
+    `overall` ({"label", "score", "passed"}) adds the overall score as the first bar, coloured by the
+    outcome; the pass mark (`threshold`) applies to it alone, so its dashed line crosses that bar only.
+    """
+    bars = []
+    if overall is not None:
+        colour = COLOURS["passed" if overall.get("passed") else "not_passed"]
+        bars.append({**overall, "colour": colour, "overall": True})
+    bars += [{**row, "colour": COLOURS["competency"], "overall": False} for row in rows]
+    row_h = LABEL_H + BAR_H + GAP
+    separator = GAP if overall is not None and rows else 0
+    height = PAD * 2 + max(len(bars), 1) * row_h + separator + TICK_FONT + 8
+    bar_x, bar_w = PAD, CHART_W - 2 * PAD - SCORE_W
+    axis_bottom = height - TICK_FONT - 10
+    cid = escape(chart_id)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {CHART_W} {height}" '
-        f'aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d" preserveAspectRatio="xMinYMin meet">',
-        f'<title id="{escape(chart_id)}-t">{escape(title)}</title>',
-        f'<desc id="{escape(chart_id)}-d">{escape(description)}</desc>',
+        f'aria-labelledby="{cid}-t {cid}-d" preserveAspectRatio="xMinYMin meet">',
+        f'<title id="{cid}-t">{escape(title)}</title>',
+        f'<desc id="{cid}-d">{escape(description)}</desc>',
     ]
     for tick in (0, 25, 50, 75, 100):
-        x = LABEL_W + bar_w * tick / 100
-        out.append(f'<line x1="{x:.1f}" y1="{PAD}" x2="{x:.1f}" y2="{height - 22}" stroke="#d9dde5" '
+        x = bar_x + bar_w * tick / 100
+        out.append(f'<line x1="{x:.1f}" y1="{PAD}" x2="{x:.1f}" y2="{axis_bottom}" stroke="#d9dde5" '
                    'stroke-width="1"/>')
-        out.append(f'<text x="{x:.1f}" y="{height - 6}" font-size="11" text-anchor="middle" '
+        anchor = "start" if tick == 0 else "end" if tick == 100 else "middle"
+        out.append(f'<text x="{x:.1f}" y="{height - 6}" font-size="{TICK_FONT}" text-anchor="{anchor}" '
                    f'fill="#4a5365">{tick}</text>')
-    for i, row in enumerate(rows):
-        y = PAD + i * ROW_H
-        score = max(0.0, min(100.0, float(row["score"] or 0)))
-        colour = "#1e7a46" if threshold is not None and score >= threshold else "#1f5fa8"
-        out.append(f'<text x="{LABEL_W - 10}" y="{y + BAR_H - 4}" font-size="13" text-anchor="end" '
-                   f'fill="#1d2330">{escape(str(row["label"]))}</text>')
-        out.append(f'<rect x="{LABEL_W}" y="{y}" width="{bar_w:.1f}" height="{BAR_H}" rx="4" fill="#eef1f5"/>')
-        out.append(f'<rect x="{LABEL_W}" y="{y}" width="{bar_w * score / 100:.1f}" height="{BAR_H}" rx="4" '
-                   f'fill="{colour}"/>')
-        out.append(f'<text x="{LABEL_W + bar_w + 8}" y="{y + BAR_H - 4}" font-size="13" font-weight="600" '
-                   f'fill="#1d2330">{score:g}</text>')
-    if threshold is not None:
-        x = LABEL_W + bar_w * float(threshold) / 100
-        out.append(f'<line x1="{x:.1f}" y1="{PAD - 4}" x2="{x:.1f}" y2="{height - 22}" stroke="#a34100" '
-                   f'stroke-width="2" stroke-dasharray="4 3"><title>{escape(threshold_label)}</title></line>')
+    y = PAD
+    for i, bar in enumerate(bars):
+        if i == 1 and separator:
+            y += separator
+        score = max(0.0, min(100.0, float(bar["score"] or 0)))
+        weight = ' font-weight="700"' if bar["overall"] else ""
+        out.append(f'<text x="{bar_x}" y="{y + LABEL_H - 5}" font-size="{FONT}"{weight} '
+                   f'fill="#1d2330">{escape(str(bar["label"]))}</text>')
+        top = y + LABEL_H
+        out.append(f'<rect x="{bar_x}" y="{top}" width="{bar_w:.1f}" height="{BAR_H}" rx="4" fill="#eef1f5"/>')
+        out.append(f'<rect x="{bar_x}" y="{top}" width="{bar_w * score / 100:.1f}" height="{BAR_H}" rx="4" '
+                   f'fill="{bar["colour"]}"/>')
+        out.append(f'<text x="{CHART_W - PAD}" y="{top + BAR_H - 2}" font-size="{FONT}" font-weight="600" '
+                   f'text-anchor="end" fill="#1d2330">{score:g}</text>')
+        if bar["overall"] and threshold is not None:
+            x = bar_x + bar_w * float(threshold) / 100
+            out.append(f'<line class="pass-mark" x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{top + BAR_H + 4}" '
+                       f'stroke="{COLOURS["pass_mark"]}" stroke-width="2.5" stroke-dasharray="4 2">'
+                       f'<title>{escape(threshold_label)}</title></line>')
+        y += row_h
     out.append("</svg>")
     return "".join(out)
+
+
+def bar_legend(*, overall: dict | None, threshold_label: str, labels: dict) -> list[dict]:
+    """What the colours of bar_chart mean, for the page to list beside it: {"key", "label"} per
+    colour in use (the stylesheet colours `.swatch-<key>` as COLOURS does). `labels` gives the words
+    for "competency", "passed", "not_passed"."""
+    items = []
+    if overall is not None:
+        key = "passed" if overall.get("passed") else "not_passed"
+        items.append({"key": key, "label": labels[key]})
+        if threshold_label:
+            items.append({"key": "pass_mark", "label": threshold_label})
+    items.append({"key": "competency", "label": labels["competency"]})
+    return items

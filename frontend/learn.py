@@ -12,6 +12,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,7 +29,7 @@ from courses.errors import Forbidden, NotFound
 
 from . import labels
 from .access import error_text
-from .charts import bar_chart
+from .charts import bar_chart, bar_legend
 from .forms import JoinForm
 from .templatetags.bidi import isolate
 from .views import TOO_MANY, too_many
@@ -88,10 +89,10 @@ def course_detail(request, course_id):
     lesson_url = reverse("frontend:lesson", args=[0]).replace("/0/", "/{}/")  # one reverse, not one a lesson
     for module in modules:
         for lesson in module["lessons"]:
-            lesson["state"] = states.get(lesson["id"], "new")
+            lesson["state"] = states.get(lesson["id"], progress.NOT_STARTED)
             lesson["url"] = lesson_url.format(lesson["id"])
     first_lesson = lesson_ids[0] if lesson_ids else None
-    next_lesson = next((lid for lid in lesson_ids if states.get(lid) == "new"), first_lesson)
+    next_lesson = next((lid for lid in lesson_ids if states.get(lid) != progress.COMPLETED), first_lesson)
     return render(request, "frontend/course.html", {
         "section": "catalogue", "course": course, "modules": modules, "enrolled": enrolled,
         "percent": course_percent, "cover": _cover(course), "academy": page["academy"],
@@ -137,11 +138,15 @@ def lesson_detail(request, lesson_id):
     for block in rendered:
         if block["type"] == "exercise":
             block["value"]["passed"] = block["value"]["exercise"] in passed
+            block["value"]["state"] = progress.exercise_state(exercise=block["value"]["exercise"], passed=passed,
+                                                              attempted=visitor["attempted"])
         if block["type"] in ("audio", "video"):
             block["value"]["transcript_id"] = f"transcript-{block['id']}"
     return render(request, "frontend/lesson.html", {
         "section": "catalogue", "lesson": lesson, "course": course, "module": module, "blocks": rendered,
-        "enrolled": visitor["enrolled"], "state": visitor["state"], "position": index + 1, "total": len(ids),
+        "enrolled": visitor["enrolled"], "state": visitor["state"], "read": visitor["read"],
+        "has_exercises": bool(order[index][1]["exercises"]) if index >= 0 else False,
+        "position": index + 1, "total": len(ids),
         "previous": order[index - 1][1] if index > 0 else None,
         "next": order[index + 1][1] if 0 <= index < len(ids) - 1 else None,
     })
@@ -182,7 +187,21 @@ def _player_strings() -> dict:
         "error": _("Something went wrong. Please try again."), "step": _("Step %(n)s"),
         "outcome": _("Outcome"), "yourReply": _("Your reply"), "chooseOne": _("What do you do?"),
         "reached": _("You reached an outcome."), "stillWaiting": _("Still grading… the page checks again."),
+        "slow": _("This is taking longer than usual. Your answer is saved: nothing is lost if you wait or "
+                  "come back later."),
+        "verySlow": _("Grading is delayed. Your answer is saved and will be graded; you can leave this page "
+                      "and find the result under My progress."),
     }
+
+
+# Seconds after which the waiting words stop promising "a few seconds" (as Parley.patience in api.js).
+SLOW_AFTER, VERY_SLOW_AFTER = 10, 35
+
+
+def _waiting_text(strings: dict, waited: float) -> str:
+    if waited >= VERY_SLOW_AFTER:
+        return strings["verySlow"]
+    return strings["slow"] if waited >= SLOW_AFTER else strings["waiting"]
 
 
 @login_required
@@ -285,7 +304,11 @@ def attempt_detail(request, attempt_id):
                "reviews": reviews.attempt_reviews(attempt=attempt),
                "may_reverse": may_see_staff_details(user=request.user, attempt=attempt)}
     if attempt.status != Attempt.Status.GRADED:
-        context["strings"] = _player_strings()
+        strings = _player_strings()
+        since = attempt.submitted_at or attempt.created_at
+        waited = max(0.0, (timezone.now() - since).total_seconds()) if since else 0.0
+        context.update(strings=strings, waiting_text=_waiting_text(strings, waited),
+                       wait_config={"strings": strings, "waited": round(waited)})
         return render(request, "frontend/attempt_waiting.html", context)
     if attempt.exercise.kind == Exercise.Kind.QUIZ:
         context["result"] = dashboards.quiz_result(attempt)
@@ -293,13 +316,19 @@ def attempt_detail(request, attempt_id):
     result = dashboards.scenario_result(attempt)
     result["outcome_label"] = labels.outcome(result["outcome"])
     context["result"] = result
+    overall = {"label": _("Overall score"), "score": result["overall"], "passed": result["passed"]}
+    threshold_label = _("Pass mark (%(t)s), for the overall score") % {"t": result["pass_threshold"]}
     context["chart"] = bar_chart(
         result["competencies"], chart_id=f"attempt-{attempt.pk}-chart", threshold=result["pass_threshold"],
-        title=_("Competency scores for this attempt"),
-        description=_("A bar from 0 to 100 for each competency; the dashed line is the pass mark of %(t)s. "
-                      "The table below gives the same numbers.") % {"t": result["pass_threshold"]},
-        threshold_label=_("Pass mark"),
+        title=_("Overall and competency scores for this attempt"),
+        description=_("A bar from 0 to 100 for the overall score, then one for each competency; the dashed "
+                      "line on the overall bar is the pass mark of %(t)s. The table gives the same numbers.")
+        % {"t": result["pass_threshold"]},
+        threshold_label=threshold_label, overall=overall,
     )
+    context["legend"] = bar_legend(overall=overall, threshold_label=threshold_label, labels={
+        "passed": _("Overall score, passed"), "not_passed": _("Overall score, not passed yet"),
+        "competency": _("Competency score (no pass mark of its own)")})
     return render(request, "frontend/scenario_result.html", context)
 
 

@@ -46,8 +46,22 @@
     }
     throw new Error("timeout");
   }
+  /* While grading waits, the words change with time: past SLOW_AFTER seconds nothing may still
+     promise "a few seconds". `since` is how long the answer has already waited (a reloaded page). */
+  var SLOW_AFTER = 10, VERY_SLOW_AFTER = 35;
+  function patience(element, strings, since) {
+    var started = Date.now() - (since || 0) * 1000;
+    function show() {
+      var waited = (Date.now() - started) / 1000;
+      var text = waited >= VERY_SLOW_AFTER ? strings.verySlow : waited >= SLOW_AFTER ? strings.slow : strings.waiting;
+      if (element.textContent !== text) { element.textContent = text; }
+    }
+    show();
+    var timer = setInterval(show, 1000);
+    return function stop() { clearInterval(timer); };
+  }
   function format(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (_, key) { return String(values[key]); });
   }
-  window.Parley = { call: call, sleep: sleep, waitForGrade: waitForGrade, format: format };
+  window.Parley = { call: call, sleep: sleep, waitForGrade: waitForGrade, format: format, patience: patience };
 })();

@@ -135,9 +135,12 @@
   async function waitForGrade() {
     var waiting = el("div", "waiting");
     waiting.appendChild(el("span", "spinner"));
-    waiting.appendChild(el("span", null, S.waiting));
+    var words = el("span", null, S.waiting);
+    words.setAttribute("role", "status");
+    waiting.appendChild(words);
     nodeBox.appendChild(waiting);
-    live.textContent = S.reached + " " + S.waiting;
+    live.textContent = S.reached;
+    P.patience(words, S, 0);
     try {
       var attempt = await P.waitForGrade(url(cfg.attemptUrl));
       if (attempt.status === "graded") {
