@@ -5,6 +5,8 @@ learning records (in `courses/`) key on these pages' ids.
 """
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page, PageManager
@@ -44,6 +46,18 @@ class PreviewMixin:
     def get_template(self, request, *args, **kwargs):
         return "cms/page.html"
 
+    def learner_path(self) -> str | None:
+        """Where learners read this page on the site (frontend/urls.py), or None to keep Wagtail's own."""
+        return None
+
+    def get_url_parts(self, request=None):
+        # The site serves these pages at its own addresses; "View live" and the admin should point there.
+        parts = super().get_url_parts(request)
+        path = self.learner_path() if self.pk else None
+        if parts is None or path is None:
+            return parts
+        return parts[0], parts[1], path
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         children = self.get_children() if self.pk else Page.objects.none()
@@ -60,6 +74,16 @@ class HomePage(PreviewMixin, Page):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
+    def learner_path(self):
+        return reverse("frontend:home")
+
+    def route(self, request, path_components):
+        # Wagtail's page serving (/pages/) shows the home page only: learners read the academies' pages
+        # on the site, which checks enrolments and drafts; nothing below is served here.
+        if path_components:
+            raise Http404
+        return super().route(request, path_components)
+
 
 class AcademyPage(PreviewMixin, Page):
     """An academy's home and its editors' root in the admin."""
@@ -71,6 +95,9 @@ class AcademyPage(PreviewMixin, Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.CurriculumPage"]
+
+    def learner_path(self):
+        return reverse("frontend:catalogue")
 
     @classmethod
     def of(cls, academy) -> "AcademyPage | None":
@@ -88,6 +115,9 @@ class CurriculumPage(PreviewMixin, Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["cms.AcademyPage"]
     subpage_types = ["cms.CoursePage"]
+
+    def learner_path(self):
+        return reverse("frontend:catalogue")
 
 
 class CoursePage(PreviewMixin, Page):
@@ -122,6 +152,9 @@ class CoursePage(PreviewMixin, Page):
     parent_page_types = ["cms.CurriculumPage"]
     subpage_types = ["cms.ModulePage"]
 
+    def learner_path(self):
+        return reverse("frontend:course", args=[self.pk])
+
 
 class ModulePage(PreviewMixin, Page):
     objects = ContentPageManager()
@@ -131,6 +164,10 @@ class ModulePage(PreviewMixin, Page):
     content_panels = Page.content_panels + [FieldPanel("summary")]
     parent_page_types = ["cms.CoursePage"]
     subpage_types = ["cms.LessonPage"]
+
+    def learner_path(self):
+        # A module is a part of its course's page.
+        return reverse("frontend:course", args=[self.get_parent().pk]) + f"#module-{self.pk}"
 
 
 class LessonPage(PreviewMixin, Page):
@@ -144,6 +181,9 @@ class LessonPage(PreviewMixin, Page):
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["cms.ModulePage"]
     subpage_types = []
+
+    def learner_path(self):
+        return reverse("frontend:lesson", args=[self.pk])
 
     def get_context(self, request, *args, **kwargs):
         from .blocks import block_json

@@ -58,7 +58,22 @@ def home_page() -> HomePage:
     if home is None:
         root = Page.get_first_root_node()
         home = root.add_child(instance=HomePage(title="Parley", slug="parley"))
+    site_root_is_home(home)
     return home
+
+
+def site_root_is_home(home: HomePage) -> None:
+    """The default Wagtail Site is rooted at Parley's home page, not at the page Wagtail's first migration
+    made beside it: a Site whose root is not above the academies leaves every page without a URL, and the
+    admin warns "There is no site record for this location" on each of them."""
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).first() or Site.objects.order_by("pk").first()
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Parley")
+    elif site.root_page_id != home.pk:
+        site.root_page = home
+        site.save(update_fields=["root_page"])
 
 
 def _default_language() -> str:
