@@ -306,12 +306,23 @@ def verification_decide(*, actor, verification_id, approve: bool, note: str = ""
     return row
 
 
+def _future_due(due_at) -> None:
+    # A due date already gone would make the module overdue the moment it is assigned: a typo, not a plan.
+    if due_at <= timezone.now():
+        raise CourseError.single("due_in_past", gettext("The due date has passed. Choose a later date."), "due_at")
+
+
 def assignment_create(*, actor, school_class: SchoolClass, module_id, due_at) -> tuple[Assignment, bool]:
-    """Assign a published module; enrols the class's students in its course."""
+    """Assign a published module; enrols the class's students in its course. Assigning it again changes
+    nothing and answers `created` False (the caller says so: it is not a new assignment)."""
     _managed(actor, school_class)
     module = ModulePage.objects.live().filter(pk=_small_id(module_id) or 0).first()
     if module is None:
         raise CourseError.single("invalid", gettext("No published module with that id."), "module")
+    existing = school_class.assignments.filter(module=module).first()
+    if existing is not None:
+        return existing, False
+    _future_due(due_at)
     course = CoursePage.objects.ancestor_of(module).first()
     with transaction.atomic():
         assignment, created = _get_or_create(
@@ -330,13 +341,16 @@ def access_assignment(*, school_class: SchoolClass, assignment_id) -> Assignment
 
 
 def assignment_update(*, actor, assignment: Assignment, due_at) -> Assignment:
+    """A new due date for the whole class; students' extensions stay as they are (each is its own date)."""
     _managed(actor, assignment.school_class)
+    _future_due(due_at)
     assignment.due_at = due_at
     assignment.save(update_fields=["due_at"])
     return assignment
 
 
 def assignment_delete(*, actor, assignment: Assignment) -> None:
+    """Unassign: the module's extensions go with it; learners keep their enrolments and their work."""
     _managed(actor, assignment.school_class)
     assignment.delete()
 

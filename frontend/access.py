@@ -19,6 +19,7 @@ ERROR_MESSAGES = {
     "attempt_limit": gettext_lazy("You have no attempts left for this exercise."),
     "not_in_progress": gettext_lazy("This attempt is already finished."),
     "not_graded": gettext_lazy("Only graded attempts can be reviewed."),
+    "due_in_past": gettext_lazy("That date has passed. Choose today or a later date."),
 }
 
 

@@ -139,6 +139,10 @@ class AssignForm(forms.Form):
             self.initial.setdefault("due", (timezone.localdate() + datetime.timedelta(days=14)))
 
 
+class DueForm(forms.Form):
+    due = forms.DateField(label=_("Due date"), widget=DateInput())
+
+
 class ExtensionForm(forms.Form):
     student = forms.TypedChoiceField(label=_("Student"), coerce=int)
     due = forms.DateField(label=_("New due date"), widget=DateInput())

@@ -382,7 +382,8 @@ def join_class(request):
         if wait is not None:
             return too_many(render(request, "frontend/join.html", {
                 "section": "join", "form": JoinForm(), "throttled": TOO_MANY}), wait)
-    form = JoinForm(request.POST or None)
+    # A teacher's join link carries the code (?code=): the form is filled in; joining is still the learner's click.
+    form = JoinForm(request.POST or None, initial={"join_code": request.GET.get("code", "")[:32]})
     if request.method == "POST" and form.is_valid():
         try:
             school_class, created = services.class_join(student=request.user,

@@ -8,17 +8,28 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.errors import ServiceError
+from accounts.mail import site_url
 from api.throttles import InvitationThrottle, invitation_budget_wait, refusal_wait
 from courses import access, bulk_invitations, dashboards, progress, reviews, services
 from courses.errors import NotFound
 
 from .access import error_text, teacher_required
-from .forms import AssignForm, BulkInviteForm, ClassForm, ExtensionForm, InviteForm, VerificationForm, end_of_day
+from .forms import (
+    AssignForm,
+    BulkInviteForm,
+    ClassForm,
+    DueForm,
+    ExtensionForm,
+    InviteForm,
+    VerificationForm,
+    end_of_day,
+)
 from .views import too_many
 
 
@@ -54,8 +65,11 @@ def _class_context(request, school_class, **forms):
     assignments = dashboards.class_assignments(school_class=school_class)
     for a in assignments:
         a["form"] = forms.get(f"extend_{a['id']}") or ExtensionForm(students=roster, prefix=f"ext{a['id']}")
+        a["due_form"] = forms.get(f"due_{a['id']}") or DueForm(prefix=f"due{a['id']}",
+                                                               initial={"due": timezone.localdate(a["due_at"])})
     return {
         "section": "teach", "tab": "overview", "school_class": school_class, "roster": roster,
+        "join_link": site_url(reverse("frontend:join") + "?" + urlencode({"code": school_class.join_code})),
         "assignments": assignments,
         "assign_form": forms.get("assign") or AssignForm(module_groups=groups),
         "invite_form": forms.get("invite") or InviteForm(),
@@ -71,10 +85,26 @@ def class_detail(request, class_id):
     return render(request, "frontend/class_overview.html", _class_context(request, school_class))
 
 
-@require_POST
+def _confirm(request, school_class, *, title, text, button, back_anchor, danger=True):
+    """The step before an act that cannot be undone: a page with one POST form, so it works without scripts."""
+    return render(request, "frontend/confirm.html", {
+        "section": "teach", "tab": "overview", "school_class": school_class, "title": title, "text": text,
+        "button": button, "danger": danger,
+        "back": reverse("frontend:class", args=[school_class.pk]) + f"#{back_anchor}",
+    })
+
+
+@require_http_methods(["GET", "POST"])
 @teacher_required
 def class_rotate(request, class_id):
-    school_class = services.class_rotate_code(actor=request.user, school_class=_class(request, class_id))
+    """GET asks (the class page links here); POST makes the new code."""
+    school_class = _class(request, class_id)
+    if request.method == "GET":
+        return _confirm(request, school_class, title=_("Make a new join code?"),
+                        text=_("The code %(code)s stops working at once. Students who have not joined yet need "
+                               "the new code; students in the class stay in it.") % {"code": school_class.join_code},
+                        button=_("Make a new code"), back_anchor="join-code", danger=False)
+    school_class = services.class_rotate_code(actor=request.user, school_class=school_class)
     messages.success(request, _("New join code: %(code)s. The old code no longer works.") %
                      {"code": school_class.join_code})
     return _to_class(school_class, "join-code")
@@ -179,10 +209,20 @@ def invitation_withdraw(request, class_id, invitation_id):
     return _to_class(school_class, "invitations")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @teacher_required
 def roster_remove(request, class_id, student_id):
+    """GET asks (the roster links here); POST removes the student."""
     school_class = _class(request, class_id)
+    if request.method == "GET":
+        member = next((s for s in dashboards.class_roster(school_class=school_class) if s["id"] == student_id), None)
+        if member is None:
+            raise Http404
+        return _confirm(request, school_class, title=_("Remove %(student)s from the class?") %
+                        {"student": member["username"]},
+                        text=_("You will no longer see their work. Their extensions in this class are deleted; "
+                               "they can join again with the join code."),
+                        button=_("Remove from the class"), back_anchor="roster")
     try:
         services.roster_remove(school_class=school_class, student_id=student_id, actor=request.user)
     except NotFound:
@@ -202,12 +242,59 @@ def assign(request, class_id):
                 actor=request.user, school_class=school_class, module_id=form.cleaned_data["module"],
                                                     due_at=end_of_day(form.cleaned_data["due"]))
         except ServiceError as exc:
-            form.add_error("module", error_text(exc))
+            form.add_error("due" if exc.attr == "due_at" else "module", error_text(exc))
         else:
-            messages.success(request, _("Module assigned.") if created else _("That module was already assigned."))
+            if created:
+                messages.success(request, _("Module assigned."))
+            else:
+                messages.warning(request, _("That module was already assigned to this class. Nothing was changed: "
+                                            "edit its due date below."))
             return _to_class(school_class, "assignments")
     return render(request, "frontend/class_overview.html", _class_context(request, school_class, assign=form),
                   status=400)
+
+
+def _assignment(school_class, assignment_id):
+    try:
+        return services.access_assignment(school_class=school_class, assignment_id=assignment_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@require_POST
+@teacher_required
+def assignment_due(request, class_id, assignment_id):
+    """A new due date for the class: the same service as PATCH /api/v1/classes/{id}/assignments/{id}/."""
+    school_class = _class(request, class_id)
+    assignment = _assignment(school_class, assignment_id)
+    form = DueForm(request.POST, prefix=f"due{assignment.pk}")
+    if form.is_valid():
+        try:
+            services.assignment_update(actor=request.user, assignment=assignment,
+                                       due_at=end_of_day(form.cleaned_data["due"]))
+        except ServiceError as exc:
+            form.add_error("due", error_text(exc))
+        else:
+            messages.success(request, _("Due date changed."))
+            return _to_class(school_class, "assignments")
+    context = _class_context(request, school_class, **{f"due_{assignment.pk}": form})
+    return render(request, "frontend/class_overview.html", context, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@teacher_required
+def assignment_remove(request, class_id, assignment_id):
+    """GET asks; POST unassigns: the same service as DELETE /api/v1/classes/{id}/assignments/{id}/."""
+    school_class = _class(request, class_id)
+    assignment = _assignment(school_class, assignment_id)
+    if request.method == "GET":
+        return _confirm(request, school_class, title=_("Unassign “%(module)s”?") % {"module": assignment.module.title},
+                        text=_("The module leaves the class's progress and its extensions are deleted. Students keep "
+                               "their work and stay enrolled in the course."),
+                        button=_("Unassign the module"), back_anchor="assignments")
+    services.assignment_delete(actor=request.user, assignment=assignment)
+    messages.success(request, _("The module was unassigned."))
+    return _to_class(school_class, "assignments")
 
 
 @require_POST

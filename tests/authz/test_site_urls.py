@@ -161,7 +161,8 @@ TABLE = [
     Row("GET", "/teach/", teachers(200)),
     Row("POST", "/teach/", teachers(302), data=form(name="10A"), label="new class"),
     Row("GET", "/teach/classes/{class}/", class_owner(200)),
-    Row("GET", "/teach/classes/{class}/rotate-code/", post_only()),
+    # GET asks "make a new code?" (a page with the POST form); only the POST changes the code
+    Row("GET", "/teach/classes/{class}/rotate-code/", class_owner(200)),
     Row("POST", "/teach/classes/{class}/rotate-code/", class_owner(302)),
     Row("GET", "/teach/classes/{class}/invitations/", post_only()),
     Row("POST", "/teach/classes/{class}/invitations/", class_owner(302), data=form(email="someone@example.org")),
@@ -178,7 +179,7 @@ TABLE = [
     # asked by a teacher neither verified nor waiting; the form says why not to the others
     Row("POST", "/teach/verification/", cells(403, (400, *TEACHERS, "admin"), unverified_teacher=302),
         data=form(school="Collège Victor Hugo", note="")),
-    Row("GET", "/teach/classes/{class}/students/{learner}/remove/", post_only()),
+    Row("GET", "/teach/classes/{class}/students/{learner}/remove/", class_owner(200)),  # asks first
     Row("POST", "/teach/classes/{class}/students/{learner}/remove/", class_owner(302)),
     Row("GET", "/teach/classes/{class}/assignments/", post_only()),
     Row("POST", "/teach/classes/{class}/assignments/", class_owner(302),
@@ -187,6 +188,11 @@ TABLE = [
     Row("POST", "/teach/classes/{class}/assignments/{assignment}/extensions/", class_owner(302),
         data=lambda w: {f"ext{w.ids['assignment']}-student": w.ids["learner"],
                         f"ext{w.ids['assignment']}-due": due(w)}),
+    Row("GET", "/teach/classes/{class}/assignments/{assignment}/due/", post_only()),
+    Row("POST", "/teach/classes/{class}/assignments/{assignment}/due/", class_owner(302),
+        data=lambda w: {f"due{w.ids['assignment']}-due": due(w)}),
+    Row("GET", "/teach/classes/{class}/assignments/{assignment}/remove/", class_owner(200)),  # asks first
+    Row("POST", "/teach/classes/{class}/assignments/{assignment}/remove/", class_owner(302)),
     Row("GET", "/teach/classes/{class}/progress/", class_owner(200)),
     Row("GET", "/teach/classes/{class}/replies/", class_owner(200)),
     Row("GET", "/teach/classes/{class}/replies/{attempt}/override/", post_only()),

@@ -9,7 +9,7 @@ from accounts.models import Role
 from courses import services as course_services
 from courses.models import Assignment
 
-from ..factories import course_lessons, course_modules, make_course, make_user
+from ..factories import course_lessons, course_modules, later, make_course, make_user
 
 # A fixed Wednesday noon (UTC, the settings' TIME_ZONE): calendar days do not shift under a test.
 NOON = datetime(2026, 12, 2, 12, 0, tzinfo=timezone.UTC)
@@ -25,7 +25,10 @@ def school(academy):
         course_services.class_join(student=learner, join_code=klass.join_code)
     module = course_modules(course)[0]
     assignment, _ = course_services.assignment_create(actor=teacher, school_class=klass, module_id=module.pk,
-                                                      due_at=NOON + timedelta(days=1, hours=2))
+                                                      due_at=later(30))
+    # The reminders run at a fixed NOON; the service refuses a due date already past, so the row is set after.
+    type(assignment).objects.filter(pk=assignment.pk).update(due_at=NOON + timedelta(days=1, hours=2))
+    assignment.refresh_from_db()
     return {"course": course, "teacher": teacher, "klass": klass, "learners": learners, "module": module,
             "assignment": assignment, "lessons": course_lessons(course)}
 
