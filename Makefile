@@ -23,10 +23,11 @@ demo: migrate
 	$(PY) manage.py load_demo
 
 # gunicorn and the grading worker, supervised (config/run.py): a worker that exits is restarted.
-# PARLEY_PORT (8000) and PARLEY_HOST (127.0.0.1) say where it serves.
+# PARLEY_PORT (8000) and PARLEY_HOST (127.0.0.1) say where it serves. Production's settings (DEBUG off,
+# the installation's secret key in var/secret_key) with the demo; `prepare` collects the static files
+# and loads the demo under them.
 run: migrate
-	$(PY) manage.py collectstatic --noinput -v 0
-	$(PY) manage.py load_demo
+	$(PY) -m config.run prepare
 	$(PY) -m config.run
 
 worker: install

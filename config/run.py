@@ -12,9 +12,14 @@
   even when the child's main process was killed.
 
 Addresses and, in demo mode, the demo logins are printed once the site answers.
+
+It serves as production does (DEBUG off, a secret key of its own, static files from whitenoise,
+HTML error pages), with the demo on, on plain HTTP at a local address: `production_like()`.
+`python -m config.run prepare` collects the static files and loads the demo under those settings.
 """
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -34,6 +39,8 @@ PORT = env_int("PARLEY_PORT", 8000)
 WEB_WORKERS = env_int("PARLEY_WEB_WORKERS", 2)
 WEB_THREADS = env_int("PARLEY_WEB_THREADS", 4)
 STATE_FILE = VAR_DIR / "run" / "worker.json"  # settings.RUN_STATE_FILE, read by the health endpoint
+# Made once per installation, readable by its owner only; the var folder is never committed.
+SECRET_FILE = VAR_DIR / "secret_key"
 
 FIRST_PAUSE = 1.0
 LONGEST_PAUSE = 30.0
@@ -212,11 +219,65 @@ def point_mail_links_at(base: str) -> None:
     os.environ.setdefault("WAGTAILADMIN_BASE_URL", base)
 
 
+def installation_secret() -> str:
+    """The secret key kept in the var folder, made at the first run: sessions and signed links stay
+    valid across restarts, and no key is shared between installations."""
+    try:
+        key = SECRET_FILE.read_text().strip()
+    except FileNotFoundError:
+        key = ""
+    if len(key) >= 50:
+        return key
+    key = secrets.token_urlsafe(64)
+    SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
+    partial = SECRET_FILE.with_name(f".{SECRET_FILE.name}.{os.getpid()}")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(key + "\n")
+    os.replace(partial, SECRET_FILE)
+    return key
+
+
+def production_like(base: str) -> None:
+    """Production's settings for this process and its children, where the environment does not say
+    otherwise: DEBUG off (HTML error pages, no technical 404 listing the URLs), the installation's own
+    secret key, and the hosts of the printed address. What differs is what plain HTTP at a local address
+    needs: no redirect to HTTPS, cookies that travel over HTTP, uploads served by the web process,
+    readable log lines; and the demo."""
+    env = os.environ
+    env.setdefault("DEBUG", "false")
+    if not env.get("SECRET_KEY"):
+        env["SECRET_KEY"] = installation_secret()
+    env.setdefault("ALLOWED_HOSTS", ",".join(dict.fromkeys(["localhost", "127.0.0.1", "[::1]", HOST])))
+    env.setdefault("CSRF_TRUSTED_ORIGINS", base)
+    env.setdefault("PARLEY_DEMO", "true")
+    env.setdefault("PARLEY_SERVE_MEDIA", "true")
+    env.setdefault("SECURE_SSL_REDIRECT", "false")
+    env.setdefault("SESSION_COOKIE_SECURE", "false")
+    env.setdefault("CSRF_COOKIE_SECURE", "false")
+    env.setdefault("LOG_FORMAT", "console")
+    point_mail_links_at(base)
+
+
+def prepare() -> int:
+    """`make run`'s steps before serving, under the settings it serves with: static files collected
+    (compressed, as whitenoise serves them with DEBUG off) and the demo loaded."""
+    production_like(f"http://{HOST}:{PORT}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("load_demo")
+    return 0
+
+
 def main() -> int:
     web_command, worker_command = commands()
     web, worker = Child("web server", web_command), Child("worker", worker_command)
     base = f"http://{HOST}:{PORT}"
-    point_mail_links_at(base)
+    production_like(base)
     signal.signal(signal.SIGTERM, _raise_stop)
     # Started from a script in the background, SIGINT may arrive ignored: restore Ctrl-C.
     signal.signal(signal.SIGINT, _raise_stop)
@@ -245,4 +306,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(prepare() if sys.argv[1:] == ["prepare"] else main())

@@ -25,10 +25,16 @@ urlpatterns = [
     path("pages/", include(wagtail_urls)),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.SERVE_MEDIA:
+    # Django's static() helper serves nothing while DEBUG is off; `make run` serves uploads itself.
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns.insert(0, re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", serve,
+                                  {"document_root": settings.MEDIA_ROOT}))
 
-handler404 = "frontend.views.not_found"
-handler500 = "api.errors.server_error"
+# The site's pages in its layout, JSON in the error shape under /api/ (frontend/errors.py).
+handler400 = "frontend.errors.bad_request"
+handler403 = "frontend.errors.permission_denied"
+handler404 = "frontend.errors.not_found"
+handler500 = "frontend.errors.server_error"

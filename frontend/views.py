@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,7 +9,6 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.errors import AccountError
 from accounts.models import Role
-from api.errors import error_body
 from api.throttles import AuthAccountThrottle, AuthAddressThrottle, refusal_wait
 from courses import dashboards
 
@@ -96,8 +94,3 @@ def sign_up(request):
     return render(request, "frontend/sign_up.html", {"form": form, "title": _("Create your account"),
                                                      "next": safe_next(request, "")})
 
-
-def not_found(request, exception=None):
-    if request.path.startswith("/api/"):
-        return JsonResponse(error_body("client_error", "not_found", "Not found."), status=404)
-    return render(request, "frontend/404.html", status=404)
