@@ -1,7 +1,7 @@
 """Concurrent learners against `make run` (issue 14): eight threads submit whole paths at once.
 
 The setup is `make run`'s own: its supervisor (config/run.py) with gunicorn and the supervised
-worker on the embedded defaults (file broker, locally cached throttles, DEBUG on), in a temporary
+worker on the embedded defaults (file broker, locally cached throttles, DEBUG off), in a temporary
 var folder, against the test database. Before the file broker wrote atomically, four to eight
 such threads stopped the worker (kombu issue 1551). Nothing may crash, and every attempt is graded
 exactly once. CI runs 8 x 40 submissions; `make faults` (PARLEY_FAULTS=1) 8 x 300.

@@ -10,7 +10,7 @@ from django.test import Client
 
 @pytest.fixture
 def home(db, settings):
-    # Static files as `make run` serves them: whitenoise, finding them in the apps as DEBUG on does
+    # Static files through whitenoise, finding them in the apps as DEBUG on does
     # (pytest-django turns DEBUG off; each Client starts the middleware afresh).
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
