@@ -80,7 +80,12 @@ def _fill_course(course_page, data, exercises, collection, *, translate_from=Non
             else:
                 en_module = ModulePage.objects.child_of(translate_from).get(slug=module["slug"])
                 source = LessonPage.objects.child_of(en_module).get(slug=lesson["slug"])
-                _translation(source, course_page.locale, **fields)
+                page = _translation(source, course_page.locale, **fields)
+                if _exercise_ids(page.body) != _exercise_ids(fields["body"]):
+                    # The demo gave this translation an exercise of its own language (the French course's
+                    # French scenario): a copy loaded with the original's exercise gets it, once.
+                    page.body = fields["body"]
+                    page.save_revision().publish()
 
 
 def _translation(source, locale, **fields):
@@ -96,6 +101,22 @@ def _translation(source, locale, **fields):
     return page
 
 
+def _exercise_ids(body) -> list:
+    """The exercises a lesson body embeds, in order, from a page's StreamValue or a body about to be saved."""
+    raw = body.raw_data if hasattr(body, "raw_data") else body
+    return [block["value"].get("exercise") for block in raw if block["type"] == "exercise"]
+
+
+def _curriculum_in(locale, academy_page, curriculum):
+    """The curriculum's copy in `locale`, published with its home and academy copies (made when missing)."""
+    copy = None
+    for ancestor in (academy_page.get_parent().specific, academy_page, curriculum):
+        copy = ancestor.get_translation_or_none(locale) or ancestor.copy_for_translation(locale)
+        if not copy.live:
+            copy.specific.save_revision().publish()
+    return copy.specific
+
+
 @transaction.atomic
 def load_demo_curriculum(*, academy: Academy, actor=None) -> dict:
     for code in LOCALES:
@@ -108,13 +129,18 @@ def load_demo_curriculum(*, academy: Academy, actor=None) -> dict:
                                          visibility=Exercise.Visibility.COURSE)
         exercises[exercise.slug] = exercise.pk
     curriculum = _child(academy_page, CurriculumPage, "foundations", title="Foundations of diplomacy",
-                        intro="Four courses that build the everyday craft of diplomacy.")
+                        intro="Courses that build the everyday craft of diplomacy.")
     courses = 0
     for data in load_courses():
         cover = data.get("cover") or {}
-        existing = CoursePage.objects.child_of(curriculum).filter(slug=data["slug"]).first()
+        # A course written in another language than the default (the Spanish and Arabic demo courses, with no
+        # English original) lives in that locale's copy of the curriculum.
+        language = data.get("language", "en")
+        parent = curriculum if language == "en" else _curriculum_in(
+            Locale.objects.get(language_code=language), academy_page, curriculum)
+        existing = CoursePage.objects.child_of(parent).filter(slug=data["slug"]).first()
         course = existing or _child(
-            curriculum, CoursePage, data["slug"], title=data["title"], summary=data["summary"],
+            parent, CoursePage, data["slug"], title=data["title"], summary=data["summary"],
             level=data["level"], language=data.get("language", "en"), estimated_hours=data["estimated_hours"],
             competencies=data.get("competencies", []),
             cover_image=_image(cover["illustration"], collection) if cover else None,
@@ -123,10 +149,7 @@ def load_demo_curriculum(*, academy: Academy, actor=None) -> dict:
         _fill_course(course, data, exercises, collection)
         for code, translated in (data.get("translations") or {}).items():
             locale = Locale.objects.get(language_code=code)
-            for ancestor in (academy_page.get_parent().specific, academy_page, curriculum):
-                copy = ancestor.get_translation_or_none(locale) or ancestor.copy_for_translation(locale)
-                if not copy.live:
-                    copy.specific.save_revision().publish()
+            _curriculum_in(locale, academy_page, curriculum)
             fr_course = _translation(course, locale, title=translated["title"], summary=translated["summary"],
                                      language=code)
             _fill_course(fr_course, translated, exercises, collection, translate_from=course)

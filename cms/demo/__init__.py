@@ -3,9 +3,10 @@
 Plain data and plain Python, nothing Django, so a seeding command, a test or
 a script can read it the same way:
 
-- `courses/<slug>.json`: one English course each (course > modules > lessons
-  > blocks); `courses/<slug>.<lang>.json` holds a translation with the same
-  slugs and structure.
+- `courses/<slug>.json`: one course each (course > modules > lessons > blocks),
+  in its `language`: English unless it names another (the Spanish and Arabic
+  demo courses have no English original); `courses/<slug>.<lang>.json` holds a
+  translation with the same slugs and structure.
 - `scenarios/<slug>.json` (format scenario/1) and `quizzes/<slug>.json`
   (format quiz/1): the exercises that lessons embed by slug.
 - `illustrations.draw_illustration(key)`: PNG bytes for every `illustration`
@@ -27,7 +28,7 @@ def _read(path: pathlib.Path) -> dict:
 
 
 def load_courses() -> list[dict]:
-    """The English courses, sorted by file name.
+    """The courses in their own language (English unless they name another), sorted by file name.
 
     Each course that has translation files (`<slug>.<lang>.json`) carries
     them as `course["translations"] = {lang: translated_course}`.

@@ -6,7 +6,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
 
 from accounts.models import User
-from assessments.models import ExerciseVersion
+from assessments.models import Exercise, ExerciseVersion
 from cms.models import AcademyPage, CoursePage, LessonPage, ModulePage
 
 from ..conftest import signed_in
@@ -72,3 +72,25 @@ def test_the_demo_teacher_is_verified_once(demo):
     teacher = User.objects.get(username="demo-teacher")
     assert teacher_is_verified(teacher)
     assert TeacherVerification.objects.filter(teacher=teacher).count() == 1
+
+
+def test_the_demo_has_a_course_written_in_spanish_and_one_in_arabic(demo, api):
+    for code, title in (("es", "Mediar entre vecinos"), ("ar", "تحقّق قبل أن تنشر")):
+        course = CoursePage.objects.live().get(locale__language_code=code, language=code)
+        assert course.title.startswith(title)
+        lessons = LessonPage.objects.live().descendant_of(course)
+        assert lessons.count() == 3
+        embedded = [Exercise.objects.get(pk=block.value["exercise"].pk) for lesson in lessons
+                    for block in lesson.body if block.block_type == "exercise"]
+        assert [e.current_version.document["language"] for e in embedded] == [code]
+        listed = api.get(f"/api/v1/courses/?language={code}").json()["results"]
+        assert [c["title"] for c in listed] == [course.title]
+
+
+def test_the_french_course_embeds_a_french_scenario(demo):
+    french = CoursePage.objects.live().get(locale__language_code="fr", slug="active-listening")
+    languages = {Exercise.objects.get(pk=block.value["exercise"].pk).current_version.document["language"]
+                 for lesson in LessonPage.objects.live().descendant_of(french)
+                 for block in lesson.body if block.block_type == "exercise"
+                 if Exercise.objects.get(pk=block.value["exercise"].pk).kind == "scenario"}
+    assert languages == {"fr"}
