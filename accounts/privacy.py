@@ -81,6 +81,18 @@ def display_name(username: str) -> str:
     return gettext("Former learner") if is_former(username) else username
 
 
+def display_names(people) -> dict[int, str]:
+    """Names for the members of one class shown together, from (user id, username) pairs of all its members:
+    each former learner is "Former learner 1", "Former learner 2", ... numbered by account id among the
+    class's former learners, so rows stay apart and keep their number on every page of the class, and the
+    number says nothing of who they were."""
+    people = list(people)
+    formers = sorted(pk for pk, username in people if is_former(username))
+    number = {pk: n for n, pk in enumerate(formers, 1)}
+    return {pk: gettext("Former learner %(n)s") % {"n": number[pk]} if pk in number else username
+            for pk, username in people}
+
+
 def is_former(username: str) -> bool:
     return (username or "").startswith(FORMER_PREFIX)
 

@@ -377,7 +377,8 @@ class MatrixCellOut(serializers.Serializer):
     assignment = serializers.IntegerField()
     title = serializers.CharField()
     percent = serializers.FloatField()
-    due_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField(help_text="the student's due date: their extension's when they have one")
+    extended = serializers.BooleanField(help_text="the student has an extension for this module")
     overdue = serializers.BooleanField()
 
 
@@ -393,6 +394,8 @@ class MatrixModuleOut(serializers.Serializer):
     title = serializers.CharField()
     assignment = serializers.IntegerField()
     due_at = serializers.DateTimeField()
+    course = serializers.IntegerField()
+    course_title = serializers.CharField()
 
 
 class ClassProgressOut(serializers.Serializer):

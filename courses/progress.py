@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from wagtail.models import Page
 
-from accounts.privacy import display_name
+from accounts.privacy import display_names
 from assessments.models import Attempt
 from cms.models import CoursePage, LessonExercise, LessonPage
 from cms.selectors import course_structure
@@ -281,7 +281,7 @@ def my_progress(*, learner) -> list[dict]:
 def class_progress(*, school_class: SchoolClass, now=None) -> dict:
     """The teacher's matrix: students by assigned modules. Five queries whatever the size."""
     now = now or timezone.now()
-    assignments = list(Assignment.objects.filter(school_class=school_class).select_related("module"))
+    assignments = list(Assignment.objects.filter(school_class=school_class).select_related("module", "course"))
     students = list(
         ClassMembership.objects.filter(school_class=school_class)
         .order_by("student__username")
@@ -295,29 +295,33 @@ def class_progress(*, school_class: SchoolClass, now=None) -> dict:
         (e.assignment_id, e.student_id): e.due_at
         for e in Extension.objects.filter(assignment__school_class=school_class)
     }
+    names = display_names((student_id, username) for student_id, username, _ in students)
     rows = []
-    for student_id, username, last_activity in students:
+    for student_id, _username, last_activity in students:
         cells = []
         for assignment in assignments:
             if not assignment.module.live:
                 continue
             lesson_ids = lessons_by_module[assignment.module_id]
             percent = _percent(sum(1 for lid in lesson_ids if (student_id, lid) in done), len(lesson_ids))
-            due = extensions.get((assignment.pk, student_id), assignment.due_at)
+            extended = (assignment.pk, student_id) in extensions
+            due = extensions[(assignment.pk, student_id)] if extended else assignment.due_at
             cells.append({
                 "id": assignment.module_id,
                 "assignment": assignment.pk,
                 "title": assignment.module.title,
                 "percent": percent,
                 "due_at": due,
+                "extended": extended,
                 "overdue": due < now and percent < 100.0,
             })
-        rows.append({"id": student_id, "username": display_name(username), "last_activity_at": last_activity,
+        rows.append({"id": student_id, "username": names[student_id], "last_activity_at": last_activity,
                      "modules": cells})
     return {
         "class": school_class.pk,
         "modules": [
-            {"id": a.module_id, "title": a.module.title, "assignment": a.pk, "due_at": a.due_at}
+            {"id": a.module_id, "title": a.module.title, "assignment": a.pk, "due_at": a.due_at,
+             "course": a.course_id, "course_title": a.course.title}
             for a in assignments if a.module.live
         ],
         "students": rows,

@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 
 from django.db.models import Count
@@ -194,20 +195,32 @@ class ClassProgressCsvView(APIView):
 
     @extend_schema(responses={(200, "text/csv"): OpenApiResponse(
         response=str, description="a row per student and assigned module: student_id, username, module_id, "
-                                  "module, percent, due_at, overdue (yes/no)")}, tags=["classes"])
+                                  "module, percent, due_at (the student's: their extension's when they have "
+                                  "one; ISO 8601 in UTC to the second), overdue (yes/no), extended (yes/no), "
+                                  "course_id, course. New columns come last, so readers by position keep "
+                                  "working.")}, tags=["classes"])
     def get(self, request, class_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
         matrix = progress.class_progress(school_class=school_class)
+        courses = {m["assignment"]: (m["course"], m["course_title"]) for m in matrix["modules"]}
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["student_id", "username", "module_id", "module", "percent", "due_at", "overdue"])
+        writer.writerow(["student_id", "username", "module_id", "module", "percent", "due_at", "overdue",
+                         "extended", "course_id", "course"])
         for row in matrix["students"]:
             for cell in row["modules"]:
+                course_id, course_title = courses[cell["assignment"]]
                 writer.writerow([row["id"], _csv_safe(row["username"]), cell["id"], _csv_safe(cell["title"]),
-                                 cell["percent"], cell["due_at"].isoformat(), "yes" if cell["overdue"] else "no"])
+                                 cell["percent"], _iso(cell["due_at"]), "yes" if cell["overdue"] else "no",
+                                 "yes" if cell["extended"] else "no", course_id, _csv_safe(course_title)])
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="class-{school_class.pk}-progress.csv"'
         return response
+
+
+def _iso(moment) -> str:
+    # Spreadsheets read "2026-12-16T23:59:00Z"; microseconds and "+00:00" only get in their way.
+    return moment.astimezone(datetime.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _csv_safe(value: str) -> str:
