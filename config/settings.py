@@ -146,6 +146,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(VAR_DIR / "media"))
+# Uploads served by the web process itself (config/urls.py): while DEBUG is on, and under `make run`
+# (config/run.py); production serves MEDIA_ROOT from its web server or object storage.
+SERVE_MEDIA = env_bool("PARLEY_SERVE_MEDIA", DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
