@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -167,6 +168,32 @@ def user_change_password(*, user: User, old_password: str, new_password: str, ip
     audit.changed_by(user, user, ip)
     user.set_password(new_password)
     user.save()
+    return user
+
+
+def user_change_email(*, user: User, password: str, email: str, language: str | None = None) -> User:
+    """The person changes their own address (the password proves it is them). The new address is
+    unconfirmed until its link is followed (User.save clears email_verified_at when the address
+    changes), and a link is mailed to it; a link sent to the old address stops working. The same
+    address in another case changes nothing."""
+    if not password or not user.check_password(password):
+        raise AccountError("password", "wrong_password", gettext("The current password is not right."))
+    email = identity.normal_email(email or "")
+    try:
+        EmailValidator()(email)
+    except ValidationError:
+        raise AccountError("email", "invalid", gettext("Enter a valid email address.")) from None
+    if email.lower() == (user.email or "").lower():
+        return user
+    if email_taken(email, exclude_pk=user.pk):
+        raise AccountError("email", "unique", gettext("An account with that email exists."))
+    user.email = email
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email", "email_verified_at"])
+    except IntegrityError:  # a racing sign-up or change took the address first
+        raise AccountError("email", "unique", gettext("An account with that email exists.")) from None
+    email_verification_send(user=user, language=language)
     return user
 
 

@@ -124,9 +124,20 @@ def _enrol_in_assigned_courses(school_class: SchoolClass, students) -> None:
     Enrolment.objects.bulk_create(rows, ignore_conflicts=True)
 
 
+# What people put inside a code they copy or read out: spaces, hyphens and the dashes that word
+# processors and phones turn hyphens into. None is in the code's alphabet (models.JOIN_CODE_ALPHABET).
+_JOIN_CODE_SEPARATORS = dict.fromkeys(map(ord, " \t\n\r\u00a0\u202f-\u2010\u2011\u2012\u2013\u2014\u2212_."))
+
+
+def join_code_normalise(code) -> str:
+    """A join code as stored: upper case, without the separators people type into it."""
+    return code.translate(_JOIN_CODE_SEPARATORS).upper() if isinstance(code, str) else ""
+
+
 def class_join(*, student, join_code: str) -> tuple[SchoolClass, bool]:
-    """The learner joins by the code their teacher gave them: their consent. Idempotent."""
-    code = (join_code or "").strip().upper() if isinstance(join_code, str) else ""
+    """The learner joins by the code their teacher gave them: their consent. Idempotent. The code is
+    read as join_code_normalise reads it, so "k7pm2-qxa9d" or "K7PM2 QXA9D" finds K7PM2QXA9D."""
+    code = join_code_normalise(join_code)
     school_class = SchoolClass.objects.filter(join_code=code, archived_at__isnull=True).first() if code else None
     if school_class is None:
         raise NotFound.single("invalid_join_code", gettext("No open class has that join code."), "join_code")

@@ -21,8 +21,16 @@ from accounts import audit, privacy, services
 from accounts.errors import ServiceError
 from api.throttles import AuthAddressThrottle, PasswordCheckThrottle, refusal_wait
 
+from .access import error_text
 from .notices import preferences_form
 from .views import TOO_MANY, too_many
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("New email address"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(label=gettext_lazy("Your current password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
 class DeleteAccountForm(forms.Form):
@@ -34,7 +42,7 @@ class DeleteAccountForm(forms.Form):
 def _page(request, form, status=200, **extra):
     return render(request, "frontend/account.html", {
         "section": "account", "form": form, "password_form": extra.pop("password_form", None)
-        or PasswordChangeForm(request.user),
+        or PasswordChangeForm(request.user), "email_form": extra.pop("email_form", None) or EmailChangeForm(),
         "may_delete": request.user.role in privacy.SELF_DELETING_ROLES and not request.user.is_superuser
         and not request.user.is_staff, "preferences_form": preferences_form(request.user), **extra}, status=status)
 
@@ -89,6 +97,28 @@ def password_change(request):
             return redirect("frontend:account")
         return _page(request, DeleteAccountForm(), status=400, password_form=form)
     return redirect("frontend:account")
+
+
+@login_required
+def email_change(request):
+    """A new address, proved by the current password (limited per account like sign-in): it stays
+    unconfirmed until the link mailed to it is followed (accounts.services.user_change_email)."""
+    if request.method != "POST":
+        return redirect("frontend:account")
+    if (wait := refusal_wait(request, (AuthAddressThrottle(), PasswordCheckThrottle()))) is not None:
+        return too_many(_page(request, DeleteAccountForm(), throttled_email=TOO_MANY), wait)
+    form = EmailChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            user = services.user_change_email(user=request.user, password=form.cleaned_data["password"],
+                                              email=form.cleaned_data["email"], language=translation.get_language())
+        except ServiceError as exc:
+            form.add_error("password" if exc.attr == "password" else "email", error_text(exc))
+        else:
+            messages.success(request, _("Your email address is now %(email)s. We sent a link to it: follow it to "
+                                        "confirm the address.") % {"email": user.email})
+            return redirect("frontend:account")
+    return _page(request, DeleteAccountForm(), status=400, email_form=form)
 
 
 @require_POST

@@ -14,6 +14,7 @@ urlpatterns = [
     path("account/data.json", account.account_export, name="account-export"),
     path("account/delete/", account.account_delete, name="account-delete"),
     path("account/password/", account.password_change, name="password-change"),
+    path("account/email/", account.email_change, name="email-change"),
     path("account/sign-out-everywhere/", account.sign_out_everywhere, name="sign-out-everywhere"),
     path("account/notifications/", notices.preferences, name="notification-preferences"),
     path("unsubscribe/<str:token>/", notices.unsubscribe, name="unsubscribe"),

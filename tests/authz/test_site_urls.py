@@ -112,6 +112,8 @@ TABLE = [
     Row("GET", "/account/password/", cells(302), writers=()),
     Row("POST", "/account/password/", cells(302), data=form(
         old_password=PASSWORD, new_password1="pw-Newer-4567", new_password2="pw-Newer-4567")),
+    Row("GET", "/account/email/", cells(302), writers=()),
+    Row("POST", "/account/email/", cells(302), data=form(email="a-new-address@example.org", password=PASSWORD)),
     Row("GET", "/account/sign-out-everywhere/", post_only()),
     Row("POST", "/account/sign-out-everywhere/", cells(302)),
     Row("GET", "/account/notifications/", post_only()),
