@@ -71,13 +71,13 @@ def lesson_states(*, learner, lesson_ids) -> dict[int, str]:
 
 
 def learner_overview(*, learner) -> list[dict]:
-    """Each enrolled course with its progress by module (course_progress per course)."""
-    rows = []
-    for enrolment in (Enrolment.objects.filter(learner=learner, course__live=True)
-                      .select_related("course").order_by("course__path")):
-        summary = progress.course_progress(learner=learner, course=enrolment.course)
-        rows.append({**summary, "course": enrolment.course, "source": enrolment.source})
-    return rows
+    """Each enrolled course with its progress by module. Two queries whatever the number of courses:
+    the enrolments, and the marks in all of them (progress.courses_progress; structures are cached)."""
+    enrolments = list(Enrolment.objects.filter(learner=learner, course__live=True)
+                      .select_related("course").order_by("course__path"))
+    summaries = progress.courses_progress(learner=learner, courses=[e.course for e in enrolments])
+    return [{**summary, "course": enrolment.course, "source": enrolment.source}
+            for enrolment, summary in zip(enrolments, summaries, strict=True)]
 
 
 def recent_attempts(*, learner, limit: int = 10) -> list[Attempt]:

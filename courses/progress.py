@@ -116,6 +116,16 @@ def course_progress(*, learner, course: CoursePage, check_enrolled: bool = False
     return _summary(course, modules, _done(modules, read, passed))
 
 
+def courses_progress(*, learner, courses) -> list[dict]:
+    """course_progress in each of these courses, in one query whatever their number: the structures
+    come from their cache, the learner's read marks and passed attempts in all of them from one
+    learner_marks."""
+    structures = [(course, course_structure(course)) for course in courses]
+    read, passed, _enrolled, _attempted = learner_marks(
+        learner_id=learner.pk, modules=[module for _, modules in structures for module in modules])
+    return [_summary(course, modules, _done(modules, read, passed)) for course, modules in structures]
+
+
 def course_page_state(*, learner, course: CoursePage, modules) -> dict:
     """What the course page shows a visitor: enrolled or not, and for an enrolled learner the
     progress (course_progress) and each lesson's state (lesson_state: COMPLETED, IN_PROGRESS or
@@ -257,6 +267,17 @@ def _live_lessons_by_ancestor(ancestors: list[Page]) -> dict[int, list[int]]:
     return out
 
 
+def module_percents(*, learner_id: int, modules) -> dict[int, float]:
+    """module id -> the learner's percent in each of these module pages (over their live lessons, by
+    lesson_completed). Three queries whatever the number of modules: the unpublished pages' paths
+    (LessonPage.objects.live() leaves out lessons under them), the live lessons, and completed_pairs."""
+    lessons_by_module = _live_lessons_by_ancestor(list(modules))
+    all_lessons = [lid for ids in lessons_by_module.values() for lid in ids]
+    done = {lesson for _, lesson in completed_pairs(learner_ids=[learner_id], lesson_ids=all_lessons)}
+    return {module_id: _percent(sum(1 for lid in ids if lid in done), len(ids))
+            for module_id, ids in lessons_by_module.items()}
+
+
 def my_progress(*, learner) -> list[dict]:
     """A row per enrolled course with its percent. Three queries whatever the number of courses."""
     enrolments = list(
@@ -270,17 +291,6 @@ def my_progress(*, learner) -> list[dict]:
         {
             "course": course.pk,
             "title": course.title,
-def module_percents(*, learner_id: int, modules) -> dict[int, float]:
-    """module id -> the learner's percent in each of these module pages (over their live lessons, by
-    lesson_completed). Three queries whatever the number of modules: the unpublished pages' paths
-    (LessonPage.objects.live() leaves out lessons under them), the live lessons, and completed_pairs."""
-    lessons_by_module = _live_lessons_by_ancestor(list(modules))
-    all_lessons = [lid for ids in lessons_by_module.values() for lid in ids]
-    done = {lesson for _, lesson in completed_pairs(learner_ids=[learner_id], lesson_ids=all_lessons)}
-    return {module_id: _percent(sum(1 for lid in ids if lid in done), len(ids))
-            for module_id, ids in lessons_by_module.items()}
-
-
             "percent": _percent(sum(1 for lid in lessons_by_course[course.pk] if lid in done),
                                 len(lessons_by_course[course.pk])),
             "enrolled_at": enrolment.created_at,
