@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts import audit
+from accounts.selectors import academy_ids_of
 
 from . import grading, metrics, rows
 from .documents import normalised_document
-from .errors import AssessmentError, Conflict, NotFound, problems_to_errors
+from .errors import AssessmentError, Conflict, NotFound, ServiceError, problems_to_errors
 from .models import Attempt, Exercise, ExerciseVersion, Grading, RefusedPath, RegradeBatch
 
 log = logging.getLogger(__name__)
@@ -122,9 +123,16 @@ def _existing_for_key(exercise, learner, key):
     return Attempt.objects.filter(exercise=exercise, learner=learner, idempotency_key=key).first()
 
 
+def is_preview(*, learner, exercise: Exercise) -> bool:
+    """An attempt by staff of the exercise's academy (platform admins are staff of every academy) is their
+    preview of it, not a learner's work: it counts in no total. No query for a learner (no staff role)."""
+    return exercise.academy_id in academy_ids_of(learner)
+
+
 def _create_attempt(**fields) -> tuple[Attempt, bool]:
     """Insert, or return the first attempt made with the same Idempotency-Key."""
     exercise, learner, key = fields["exercise"], fields["learner"], fields.get("idempotency_key")
+    fields.setdefault("preview", is_preview(learner=learner, exercise=exercise))
     try:
         with transaction.atomic():
             if exercise.attempt_limit is not None:
@@ -150,7 +158,7 @@ def attempt_start(*, exercise: Exercise, learner, idempotency_key: str | None = 
         return existing, False
     _check_attempt_limit(exercise, learner)
     version = exercise.current_version
-    start = version.document.get("start", "") if exercise.kind == Exercise.Kind.SCENARIO else ""
+    start = normalised_document(version)["start"] if exercise.kind == Exercise.Kind.SCENARIO else ""
     return _create_attempt(
         learner=learner,
         exercise=exercise,
@@ -168,18 +176,24 @@ def attempt_submit(*, exercise: Exercise, learner, answers: dict, idempotency_ke
     Returns (attempt, created). Invalid answers raise AssessmentError and store
     no attempt; a refused scenario path is counted (_check_path).
     """
-    existing = _existing_for_key(exercise, learner, idempotency_key)
-    if existing:
-        return existing, False
+    # The retry of a key is looked for only when something refuses the submission or its insert
+    # meets the key's unique constraint (_create_attempt): a first submission, the usual case, reads
+    # nothing more (B8). A retry still gets its first attempt, never a refusal or a second attempt.
     version = exercise.current_version
-    if exercise.kind == Exercise.Kind.SCENARIO:
-        _check_path(exercise, learner, version, answers)
-    else:
-        try:
-            grading.check_answers(normalised_document(version), answers)
-        except grading.InvalidAnswer as exc:
-            raise AssessmentError(problems_to_errors(exc.problems)) from None
-    _check_attempt_limit(exercise, learner)
+    try:
+        if exercise.kind == Exercise.Kind.SCENARIO:
+            _check_path(exercise, learner, version, answers, idempotency_key)
+        else:
+            try:
+                grading.check_answers(normalised_document(version), answers)
+            except grading.InvalidAnswer as exc:
+                raise AssessmentError(problems_to_errors(exc.problems)) from None
+        _check_attempt_limit(exercise, learner)
+    except ServiceError:
+        existing = _existing_for_key(exercise, learner, idempotency_key)
+        if existing:
+            return existing, False
+        raise
     now = timezone.now()
     # No savepoint of its own: nothing in it is caught here (_create_attempt keeps the one an
     # IntegrityError needs), and each savepoint is two more round trips on the submit path (B8).
@@ -206,7 +220,7 @@ def path_refusals_used(*, exercise: Exercise, learner) -> int:
     return RefusedPath.objects.filter(learner=learner, exercise=exercise).count()
 
 
-def _check_path(exercise: Exercise, learner, version: ExerciseVersion, answers) -> None:
+def _check_path(exercise: Exercise, learner, version: ExerciseVersion, answers, idempotency_key=None) -> None:
     """Refuse a whole path the engine refuses, and count the refusal: a refusal tells whether a
     guessed step was right, so guesses cost. Past PATH_REFUSALS_PER_EXERCISE refusals at an
     exercise, every whole path is refused unread (409) and the learner plays node by node.
@@ -225,6 +239,8 @@ def _check_path(exercise: Exercise, learner, version: ExerciseVersion, answers) 
             grading.check_answers(normalised_document(version), answers)
         except grading.InvalidAnswer as exc:
             problems = exc.problems
+    if problems and _existing_for_key(exercise, learner, idempotency_key):
+        raise AssessmentError(problems_to_errors(problems))  # a retry: attempt_submit answers its first attempt
     if problems:
         # savepoint=False: nothing raises inside the block, so a savepoint would only cost round trips.
         with transaction.atomic(savepoint=False):

@@ -16,7 +16,7 @@ Services call these before they change anything and views before they read,
 so the API, the site, the admin and tasks cannot disagree. A refused read
 answers like a missing id: the caller raises its NotFound.
 """
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from wagtail.models import Page
 
 from accounts.roles import is_academy_staff, is_platform_admin, is_student, is_teacher
@@ -28,13 +28,21 @@ from .models import Assignment, ClassInvitation, Enrolment, SchoolClass, Teacher
 
 __all__ = [
     "is_academy_staff", "is_platform_admin", "is_student", "is_teacher",
-    "may_attempt", "may_read_attempt", "may_see_staff_details", "may_override_attempt", "may_reverse_override",
+    "attemptable_exercise", "may_attempt", "may_read_attempt", "may_see_staff_details", "may_override_attempt",
+    "may_reverse_override",
     "may_manage_class", "may_join_classes", "may_answer_invitation", "may_decide_verifications",
     "teacher_is_verified", "verification_state", "class_attempts", "class_exercise_ids",
 ]
 
 
 # --- exercises and attempts --------------------------------------------------------------
+
+
+def _enrolled_in_a_course_embedding(user, exercise):
+    """True when `user` is enrolled in a course a live lesson of which embeds `exercise` (an id, or
+    OuterRef(OuterRef("pk")) inside a query on exercises: the lessons are read inside the enrolments)."""
+    courses = LessonExercise.objects.filter(exercise=exercise, lesson__live=True).values("course_id")
+    return Exists(Enrolment.objects.filter(learner=user, course_id__in=courses))
 
 
 def may_attempt(*, user, exercise: Exercise) -> bool:
@@ -44,8 +52,21 @@ def may_attempt(*, user, exercise: Exercise) -> bool:
         return True
     if exercise.academy_id in academy_ids_of(user):
         return True  # staff preview their own exercises
-    courses = LessonExercise.objects.filter(exercise=exercise, lesson__live=True).values("course_id")
-    return Enrolment.objects.filter(learner=user, course_id__in=courses).exists()
+    enrolled = getattr(exercise, "learner_enrolled", None)  # read with the exercise: attemptable_exercise
+    if enrolled is not None:
+        return enrolled
+    return Exercise.objects.filter(pk=exercise.pk).filter(_enrolled_in_a_course_embedding(user, exercise.pk)).exists()
+
+
+def attemptable_exercise(*, user, exercise_id: int) -> Exercise | None:
+    """The exercise with its current version when `user` may attempt it, else None: one query,
+    the enrolment read with the exercise (the submit path, B8), decided by may_attempt."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    exercise = (Exercise.objects.select_related("current_version")
+                .annotate(learner_enrolled=_enrolled_in_a_course_embedding(user, OuterRef(OuterRef("pk"))))
+                .filter(pk=exercise_id).first())
+    return exercise if exercise is not None and may_attempt(user=user, exercise=exercise) else None
 
 
 def _module_paths_of(exercise_id: int) -> set[str]:
@@ -135,6 +156,7 @@ def class_attempts(school_class: SchoolClass) -> QuerySet:
     """What a class's teacher sees of attempts: those of its current members at the exercises
     of the modules assigned to it."""
     return Attempt.objects.filter(
+        preview=False,
         exercise_id__in=class_exercise_ids(school_class),
         learner__class_memberships__school_class=school_class,
     )

@@ -8,7 +8,6 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,10 +20,12 @@ from api.throttles import AttemptThrottle, JoinAccountThrottle, JoinAddressThrot
 from assessments import selectors as assessment_selectors
 from assessments import services as assessment_services
 from assessments.models import Attempt, Exercise
+from cms import selectors as cms_selectors
 from cms.blocks import block_json, image_json
 from cms.selectors import course_page, published_courses, published_lesson
-from courses import dashboards, progress, reviews, services
-from courses.access import may_attempt, may_read_attempt, may_see_staff_details
+from courses import progress, reviews, services
+from courses import selectors as course_selectors
+from courses.access import attemptable_exercise, may_read_attempt, may_see_staff_details
 from courses.errors import Forbidden, NotFound
 
 from . import labels
@@ -54,8 +55,8 @@ def catalogue(request):
     params = {key: (request.GET.get(key) or "").strip()[:100] for key in ("q", "language", "level", "competency")}
     if params["language"] not in dict(settings.LANGUAGES):
         params["language"] = ""
-    courses = dashboards.catalogue(ui_language=request.LANGUAGE_CODE, **params)
-    facets = dashboards.catalogue_facets()
+    courses = cms_selectors.catalogue(ui_language=request.LANGUAGE_CODE, **params)
+    facets = cms_selectors.catalogue_facets()
     cards = [{
         "course": c, "academy": c.academy_name, "cover": _cover(c), "level": labels.level(c.level),
         "language": dict(settings.LANGUAGES).get(c.locale.language_code, c.locale.language_code),
@@ -122,18 +123,11 @@ def lesson_detail(request, lesson_id):
         raise Http404
     lesson, page = found
     course, modules = page["course"], page["modules"]
-    blocks = list(lesson.body)
-    images = [b.value["image"] for b in blocks if b.block_type == "image" and b.value["image"]]
-    if images:
-        prefetch_related_objects(images, "renditions")
-    rendered = [block_json(b) for b in blocks]
-    order = [(m, ref) for m in modules for ref in m["lessons"]]
-    ids = [ref["id"] for _, ref in order]
-    index = ids.index(lesson.pk) if lesson.pk in ids else -1
-    module = order[index][0] if index >= 0 else None
+    rendered = [block_json(b) for b in course_selectors.lesson_blocks(lesson)]
+    place = course_selectors.lesson_navigation(lesson_id=lesson.pk, modules=modules)
     exercise_ids = [b["value"]["exercise"] for b in rendered if b["type"] == "exercise" and b["value"]["exercise"]]
-    visitor = progress.lesson_page_state(learner=request.user, course=course,
-                                         lesson=order[index][1] if index >= 0 else None, exercise_ids=exercise_ids)
+    visitor = progress.lesson_page_state(learner=request.user, course=course, lesson=place["lesson"],
+                                         exercise_ids=exercise_ids)
     passed = visitor["passed"]
     for block in rendered:
         if block["type"] == "exercise":
@@ -143,12 +137,11 @@ def lesson_detail(request, lesson_id):
         if block["type"] in ("audio", "video"):
             block["value"]["transcript_id"] = f"transcript-{block['id']}"
     return render(request, "frontend/lesson.html", {
-        "section": "catalogue", "lesson": lesson, "course": course, "module": module, "blocks": rendered,
+        "section": "catalogue", "lesson": lesson, "course": course, "module": place["module"], "blocks": rendered,
         "enrolled": visitor["enrolled"], "state": visitor["state"], "read": visitor["read"],
-        "has_exercises": bool(order[index][1]["exercises"]) if index >= 0 else False,
-        "position": index + 1, "total": len(ids),
-        "previous": order[index - 1][1] if index > 0 else None,
-        "next": order[index + 1][1] if 0 <= index < len(ids) - 1 else None,
+        "has_exercises": bool(place["lesson"]["exercises"]) if place["lesson"] else False,
+        "position": place["position"], "total": place["total"],
+        "previous": place["previous"], "next": place["next"],
     })
 
 
@@ -171,8 +164,8 @@ def lesson_read(request, lesson_id):
 
 
 def _exercise_for(user, exercise_id) -> Exercise:
-    exercise = Exercise.objects.select_related("current_version").filter(pk=_int(exercise_id)).first()
-    if exercise is None or not may_attempt(user=user, exercise=exercise):
+    exercise = attemptable_exercise(user=user, exercise_id=_int(exercise_id))
+    if exercise is None:
         raise Http404
     return exercise
 
@@ -209,16 +202,17 @@ def exercise_play(request, exercise_id):
     exercise = _exercise_for(request.user, exercise_id)
     summary = assessment_selectors.exercise_learner_view(exercise=exercise, learner=request.user)
     history = list(Attempt.objects.filter(exercise=exercise, learner=request.user).order_by("-created_at", "-id")[:5])
-    lesson_id = dashboards.exercise_lesson(exercise=exercise)
+    lesson_id = cms_selectors.exercise_lesson(exercise=exercise)
     context = {"section": "catalogue", "exercise": exercise, "summary": summary, "history": history,
-               "lesson_id": lesson_id, "competencies": summary.get("competencies", [])}
+               "lesson_id": lesson_id, "competencies": summary.get("competencies", []),
+               "preview": assessment_services.is_preview(learner=request.user, exercise=exercise)}
     if exercise.kind == Exercise.Kind.QUIZ:
         questions = summary["questions"]
         for q in questions:
             q["positions"] = list(range(1, len(q["options"]) + 1))
         context.update(questions=questions, idempotency_key=uuid.uuid4().hex)
         return render(request, "frontend/quiz.html", context)
-    resume = dashboards.open_attempt(learner=request.user, exercise=exercise)
+    resume = assessment_selectors.open_attempt(learner=request.user, exercise=exercise)
     config = {
         "exercise": exercise.pk,
         "startUrl": reverse("api:attempts", args=[exercise.pk]),
@@ -230,7 +224,7 @@ def exercise_play(request, exercise_id):
     }
     if resume is not None:
         view = assessment_selectors.attempt_view(attempt=resume)
-        config["resume"] = {"id": resume.pk, "node": view["node"], "path": dashboards.attempt_path(resume)}
+        config["resume"] = {"id": resume.pk, "node": view["node"], "path": assessment_selectors.attempt_path(resume)}
     context.update(config=config, resume=resume)
     return render(request, "frontend/scenario.html", context)
 
@@ -298,8 +292,9 @@ def attempt_detail(request, attempt_id):
     own = attempt.learner_id == request.user.pk
     if attempt.status == Attempt.Status.IN_PROGRESS and own:
         return redirect("frontend:exercise", exercise_id=attempt.exercise_id)
-    context = {"section": "progress" if own else "", "attempt": attempt, "own": own,
-               "lesson_id": dashboards.exercise_lesson(exercise=attempt.exercise),
+    next_step = course_selectors.exercise_next_step(exercise=attempt.exercise)
+    context = {"section": "progress" if own else "", "attempt": attempt, "own": own, "next_step": next_step,
+               "lesson_id": next_step["lesson"]["id"] if next_step else None,
                "api_url": reverse("api:attempt", args=[attempt.pk]),
                "reviews": reviews.attempt_reviews(attempt=attempt),
                "may_reverse": may_see_staff_details(user=request.user, attempt=attempt)}
@@ -311,9 +306,9 @@ def attempt_detail(request, attempt_id):
                        wait_config={"strings": strings, "waited": round(waited)})
         return render(request, "frontend/attempt_waiting.html", context)
     if attempt.exercise.kind == Exercise.Kind.QUIZ:
-        context["result"] = dashboards.quiz_result(attempt)
+        context["result"] = assessment_selectors.quiz_result(attempt)
         return render(request, "frontend/quiz_result.html", context)
-    result = dashboards.scenario_result(attempt)
+    result = assessment_selectors.scenario_result(attempt)
     result["outcome_label"] = labels.outcome(result["outcome"])
     context["result"] = result
     overall = {"label": _("Overall score"), "score": result["overall"], "passed": result["passed"]}
@@ -356,10 +351,10 @@ def reverse_override(request, attempt_id, grading_id):
 
 @login_required
 def my_progress(request):
-    overview = dashboards.learner_overview(learner=request.user)
+    overview = course_selectors.learner_overview(learner=request.user)
     return render(request, "frontend/progress.html", {
-        "section": "progress", "overview": overview,
-        "attempts": dashboards.recent_attempts(learner=request.user, limit=8),
+        "section": "progress", "overview": overview, "due": course_selectors.learner_due(learner=request.user),
+        "attempts": assessment_selectors.recent_attempts(learner=request.user, limit=8),
     })
 
 

@@ -11,7 +11,7 @@ from accounts.selectors import academy_ids_of
 from assessments import selectors, services
 from assessments.models import Attempt, Exercise, RegradeBatch
 from courses import reviews
-from courses.access import may_attempt, may_read_attempt, may_see_staff_details
+from courses.access import attemptable_exercise, may_read_attempt, may_see_staff_details
 
 from .. import serializers as s
 from ..permissions import IsAcademyStaff, IsTeacher
@@ -24,8 +24,8 @@ IDEMPOTENCY_HEADER = OpenApiParameter("Idempotency-Key", str, OpenApiParameter.H
 
 
 def _exercise_for(user, exercise_id) -> Exercise:
-    exercise = Exercise.objects.select_related("current_version").filter(pk=int_or_404(exercise_id)).first()
-    if exercise is None or not may_attempt(user=user, exercise=exercise):
+    exercise = attemptable_exercise(user=user, exercise_id=int_or_404(exercise_id))
+    if exercise is None:
         raise NotFound("No such exercise.")
     return exercise
 
@@ -100,8 +100,7 @@ class ExerciseAttemptsView(GenericAPIView):
     @extend_schema(responses={200: s.AttemptOut(many=True)}, tags=["attempts"])
     def get(self, request, exercise_id):
         exercise = _exercise_for(request.user, exercise_id)
-        qs = Attempt.objects.filter(exercise=exercise, learner=request.user).select_related("version", "exercise")
-        page = self.paginate_queryset(qs)
+        page = self.paginate_queryset(selectors.learner_attempts(learner=request.user, exercise=exercise))
         return self.get_paginated_response([selectors.attempt_view(attempt=a) for a in page])
 
     @extend_schema(request=s.AttemptSubmitIn, parameters=[IDEMPOTENCY_HEADER],
@@ -205,13 +204,7 @@ class AttemptHistoryView(APIView):
     @extend_schema(responses={200: s.HistoryOut}, tags=["review"])
     def get(self, request, attempt_id):
         attempt = _attempt_for(request.user, attempt_id)
-        rows = attempt.gradings.select_related("actor").order_by("created_at", "id")
-        return Response({"results": [
-            {"kind": g.kind, "created_at": g.created_at, "engine_version": g.engine_version,
-             "actor": g.actor.display_name if g.actor else None, "reason": g.reason, "overrides": g.overrides,
-             "overall": g.result.get("overall"), "passed": g.result.get("passed")}
-            for g in rows
-        ]})
+        return Response({"results": selectors.attempt_history(attempt=attempt)})
 
 
 class AttemptRetryView(APIView):
