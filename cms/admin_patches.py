@@ -13,6 +13,9 @@ or permission policy deciding what it lists. Each patch narrows the result throu
   model, so the site history named other academies' exercises and their editors.
 - The site history's "User" filter lists everyone who did anything to any page, not the
   people of the entries the user may see.
+- wagtailmedia's chooser (and its upload step) offers every collection of the site as a filter,
+  which names every academy's collections: it offers none (its listing is narrowed by the
+  `construct_media_chooser_queryset` hook in `wagtail_hooks`).
 """
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -21,7 +24,7 @@ from wagtail.admin.views.chooser import ChosenMultipleView
 from wagtail.admin.views.pages.listing import PageFilterSet
 from wagtail.admin.views.reports.audit_logging import SiteHistoryReportFilterSet, get_users_for_filter
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
-from wagtail.models import Page
+from wagtail.models import Collection, Page
 from wagtail.models.audit_log import ModelLogEntryManager
 
 from . import admin_tenancy
@@ -78,6 +81,16 @@ def _users_of_visible_entries(self):
     return get_users_for_filter(self.request.user)
 
 
+class _NoCollectionFilter:
+    """Stands for `Collection` in wagtailmedia's chooser module, which asks it only for the list of
+    collections to filter by; under two, the chooser shows no filter."""
+
+    class objects:  # noqa: N801 (the manager's name is what the chooser calls)
+        @staticmethod
+        def all():
+            return Collection.objects.none()
+
+
 def apply():
     global _applied
     if _applied:
@@ -90,3 +103,6 @@ def apply():
         user_filter.queryset = _people_of_own_academies(user_filter.queryset)
     ModelLogEntryManager.viewable_by_user = _tenant_log_entries(ModelLogEntryManager.viewable_by_user)
     SiteHistoryReportFilterSet.get_users_queryset = _users_of_visible_entries
+    from wagtailmedia.views import chooser as media_chooser
+
+    media_chooser.Collection = _NoCollectionFilter

@@ -12,7 +12,7 @@ group were left behind.
   report and snippet API below all filter through it.
 - Pages: under the user's academy pages, in any locale (`scope_q`); their ancestors (root,
   home) are only a way through (`navigable_q`).
-- Images and documents: Wagtail's collection permission policy, where a group's
+- Images, documents, audio and video (wagtailmedia): Wagtail's collection permission policy, where a group's
   permission on an academy's collection counts only for members of that academy
   (`AcademyCollectionPolicy`).
 - Exercises: their academy (the exercise policy in `wagtail_hooks.py`).
@@ -228,7 +228,7 @@ def snippet_api_viewset_class():
 # --- images and documents by id: another academy's answers like a missing one ---------------
 
 # URL keyword arguments of the image and document admin views that name one object.
-MEDIA_URL_KWARGS = ("image_id", "document_id", "doc_id", "pk")
+MEDIA_URL_KWARGS = ("image_id", "document_id", "doc_id", "media_id", "pk")
 
 
 def answers_like_missing(view, model, kwarg):
@@ -247,7 +247,7 @@ def answers_like_missing(view, model, kwarg):
 
 
 def media_guard_patterns() -> list:
-    """Patterns for the image and document admin views that take an object id, each in front
+    """Patterns for the image, document and audio/video admin views that take an object id, each in front
     of Wagtail's own (the same route; `register_admin_urls` of cms come first)."""
     from django.urls import path
     from wagtail.documents import admin_urls as document_urls
@@ -256,12 +256,15 @@ def media_guard_patterns() -> list:
     from wagtail.images import admin_urls as image_urls
     from wagtail.images import get_image_model
     from wagtail.images.views.chooser import viewset as image_chooser
+    from wagtailmedia import admin_urls as audio_video_urls
+    from wagtailmedia import get_media_model
 
     sources = [
         ("images/", image_urls.urlpatterns, get_image_model()),
         ("documents/", document_urls.urlpatterns, get_document_model()),
         ("images/chooser/", image_chooser.get_urlpatterns(), get_image_model()),
         ("documents/chooser/", document_chooser.get_urlpatterns(), get_document_model()),
+        ("media/", audio_video_urls.urlpatterns, get_media_model()),
     ]
     patterns = []
     for prefix, urlpatterns, model in sources:

@@ -1,7 +1,11 @@
 """StreamField blocks of a lesson, and their structured JSON for the API."""
+import mimetypes
+
 from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
+from wagtailmedia.blocks import AudioChooserBlock
 
 from .richtext import EDITOR_FEATURES, safe_html
 
@@ -56,7 +60,9 @@ class IllustrationBlock(blocks.StructBlock):
 
 class AudioBlock(blocks.StructBlock):
     title = blocks.CharBlock()
-    url = blocks.URLBlock(required=False)
+    recording = AudioChooserBlock(required=False, help_text="An audio file from Media (Ogg Opus is smallest).")
+    captions = DocumentChooserBlock(required=False, help_text="Captions of the recording: a WebVTT (.vtt) document.")
+    url = blocks.URLBlock(required=False, help_text="Or the address of a recording kept elsewhere.")
     transcript = blocks.TextBlock(help_text="Required: learners who cannot listen read it.")
 
     class Meta:
@@ -112,6 +118,18 @@ def image_json(image, alt="", caption="") -> dict | None:
     }
 
 
+def audio_json(value) -> dict:
+    """An audio block: the chosen recording's address (else the external `url`), its type, captions."""
+    recording, captions = value.get("recording"), value.get("captions")
+    url = recording.url if recording else value.get("url") or ""
+    return {
+        "title": value["title"], "url": url, "transcript": value["transcript"],
+        "recording": recording.pk if recording else None,
+        "content_type": (mimetypes.guess_type(url)[0] or "") if url else "",
+        "captions_url": captions.url if captions else "",
+    }
+
+
 def block_json(block) -> dict:
     """One StreamField child as plain JSON: rich text sanitised, images as renditions."""
     kind, value = block.block_type, block.value
@@ -123,6 +141,8 @@ def block_json(block) -> dict:
         data = {"title": value["title"], "html": safe_html(value["body"].source)}
     elif kind == "image":
         data = image_json(value["image"], value["alt"], value["caption"])
+    elif kind == "audio":
+        data = audio_json(value)
     elif kind == "exercise":
         exercise = value["exercise"]
         data = {"exercise": exercise.pk if exercise else None, "kind": getattr(exercise, "kind", None),

@@ -5,16 +5,19 @@ second run changes nothing and a changed demo file updates in place.
 """
 import io
 
+from django.core.files import File
 from django.core.files.images import ImageFile
 from django.db import transaction
+from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale
+from wagtailmedia import get_media_model
 
 from accounts.models import Academy
 from assessments.models import Exercise
 from assessments.services import exercise_import
 
-from .demo import load_courses, load_exercises
+from .demo import load_courses, load_exercises, recording_files
 from .demo.illustrations import draw_illustration
 from .models import CoursePage, CurriculumPage, LessonPage, ModulePage
 from .tenancy import academy_setup
@@ -31,6 +34,43 @@ def _image(key: str, collection):
         image.file = ImageFile(io.BytesIO(png), name=f"{key}.png")
         image.save()
     return image
+
+
+def _seconds(vtt: str) -> float:
+    """The end of the last caption cue: the recording's length."""
+    end = [line.split("-->")[1].strip() for line in vtt.splitlines() if "-->" in line][-1]
+    hours, minutes, seconds = end.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def _recording(key: str, collection) -> dict:
+    """An audio block's value for the committed recording `key` (cms/demo/media/): the audio as a
+    wagtailmedia item, its captions as a document, its transcript. Each file is stored once."""
+    files = recording_files(key)
+    captions_text = files["captions"].read_text(encoding="utf-8")
+    Media, Document = get_media_model(), get_document_model()
+    media = Media.objects.filter(title=f"demo:{key}").first()
+    if media is None:
+        media = Media(title=f"demo:{key}", type="audio", collection=collection, duration=_seconds(captions_text))
+        with files["audio"].open("rb") as audio:
+            media.file.save(f"{key}.ogg", File(audio), save=True)
+    captions = Document.objects.filter(title=f"demo:{key} captions").first()
+    if captions is None:
+        captions = Document(title=f"demo:{key} captions", collection=collection)
+        with files["captions"].open("rb") as vtt:
+            captions.file.save(f"{key}.vtt", File(vtt), save=True)
+    return {"recording": media.pk, "captions": captions.pk, "url": "",
+            "transcript": files["transcript"].read_text(encoding="utf-8").strip()}
+
+
+def _lacks_media(page) -> bool:
+    """A lesson loaded before the demo had recordings: an audio or video block with nothing to play."""
+    for block in page.body:
+        if block.block_type == "video" and not block.value.get("url"):
+            return True
+        if block.block_type == "audio" and not (block.value.get("recording") or block.value.get("url")):
+            return True
+    return False
 
 
 def _child(parent, model, slug: str, **fields):
@@ -57,6 +97,8 @@ def _stream(body: list[dict], exercises: dict[str, int], collection) -> list[dic
                      "caption": value.get("caption", "")}
         elif kind == "exercise":
             value = {"exercise": exercises[value["slug"]]}
+        elif kind == "audio" and value.get("recording"):
+            value = {"title": value["title"], **_recording(value["recording"], collection)}
         out.append({"type": kind, "value": value})
     return out
 
@@ -77,6 +119,9 @@ def _fill_course(course_page, data, exercises, collection, *, translate_from=Non
                 page = LessonPage.objects.child_of(module_page).filter(slug=lesson["slug"]).first()
                 if page is None:
                     module_page.add_child(instance=LessonPage(slug=lesson["slug"], **fields)).save_revision().publish()
+                elif _lacks_media(page):  # the recordings came later: give it them, once
+                    page.body = fields["body"]
+                    page.save_revision().publish()
             else:
                 en_module = ModulePage.objects.child_of(translate_from).get(slug=module["slug"])
                 source = LessonPage.objects.child_of(en_module).get(slug=lesson["slug"])
@@ -90,7 +135,8 @@ def _fill_course(course_page, data, exercises, collection, *, translate_from=Non
 
 def _translation(source, locale, **fields):
     page = source.get_translation_or_none(locale)
-    if page is not None and page.live and page.title == fields.get("title"):
+    if page is not None and page.live and page.title == fields.get("title") and not (
+            "body" in fields and _lacks_media(page.specific)):
         return page.specific  # loaded before: leave the editors' copy alone
     if page is None:
         page = source.copy_for_translation(locale)

@@ -6,7 +6,7 @@ Each academy gets, idempotently (`academy_setup`):
 - two groups, "<name> editors" and "<name> reviewers", with Wagtail admin
   access and page permissions on the academy page *and every translation of
   it* (each locale's tree has its own copy of the academy page);
-- a collection named after the academy for its images and documents, the
+- a collection named after the academy for its images, documents and media, the
   only collection its groups may add to, edit or choose from;
 - a review workflow ("<name> review": one group approval task for the
   reviewers) assigned to the academy page and its translations.
@@ -36,9 +36,11 @@ Role = AcademyMembership.StaffRole
 
 EDITOR_PAGE_PERMS = ("add_page", "change_page")
 REVIEWER_PAGE_PERMS = ("add_page", "change_page", "publish_page", "unlock_page")
+# wagtailmedia has no "choose" permission: its chooser lists what one may change.
 EDITOR_COLLECTION_PERMS = ("add_image", "change_image", "choose_image", "add_document", "change_document",
-                           "choose_document")
-REVIEWER_COLLECTION_PERMS = EDITOR_COLLECTION_PERMS + ("delete_image", "delete_document")
+                           "choose_document", "add_media", "change_media")
+REVIEWER_COLLECTION_PERMS = EDITOR_COLLECTION_PERMS + ("delete_image", "delete_document", "delete_media")
+COLLECTION_PERM_APPS = {"image": "wagtailimages", "document": "wagtaildocs", "media": "wagtailmedia"}
 # Model-wide permissions. Exercises are further limited to the user's academies by
 # the permission policy in wagtail_hooks; translation submission to pages they can edit.
 GLOBAL_PERMS = (
@@ -153,7 +155,7 @@ def academy_setup(*, academy: Academy) -> AcademyPage:
         group, _ = Group.objects.get_or_create(name=group_name(academy, role))
         group.permissions.add(*global_perms)
         for codename in collection_perms:
-            app = "wagtailimages" if codename.endswith("image") else "wagtaildocs"
+            app = COLLECTION_PERM_APPS[codename.split("_", 1)[1]]
             GroupCollectionPermission.objects.get_or_create(
                 group=group, collection=collection, permission=_permission(app, codename)
             )

@@ -40,6 +40,7 @@ from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
+from wagtailmedia import get_media_model
 
 from accounts.selectors import academy_ids_of
 from assessments.models import Exercise
@@ -182,6 +183,20 @@ register_permission_policy(get_image_model(), admin_tenancy.AcademyCollectionPol
 register_permission_policy(get_document_model(), admin_tenancy.AcademyCollectionPolicy(
     get_document_model(), auth_model="wagtaildocs.Document", owner_field_name="uploaded_by_user"),
     exact_class=True)
+# Audio and video (wagtailmedia). Its own views build a plain collection policy of their own; this one is
+# what `visible_instances` and the guards in front of its views by id ask (admin_tenancy).
+register_permission_policy(get_media_model(), admin_tenancy.AcademyCollectionPolicy(
+    get_media_model(), auth_model="wagtailmedia.Media", owner_field_name="uploaded_by_user"), exact_class=True)
+
+
+@hooks.register("construct_media_chooser_queryset")
+def media_chooser_sees_own_academies(media, request):
+    """The audio and video chooser lists only what `visible_instances` lets the user know about."""
+    # By collection, not by id: the chooser's search may run on this queryset, and only the collection is
+    # a filter field of its search index.
+    policy = policy_registry.get_by_type(get_media_model())
+    collections = policy.collections_user_has_any_permission_for(request.user, ["change", "delete"])
+    return media.filter(collection__in=list(collections.values_list("pk", flat=True)))
 
 
 @hooks.register("construct_reports_menu")

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "wagtail.users",
     "wagtail.snippets",
     "wagtail.documents",
+    "wagtailmedia",
     "wagtail.images",
     "wagtail.search",
     "wagtail.admin",
@@ -173,6 +174,12 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "vtt", "srt", "csv"]
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.uploads.SafeImageForm"
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.uploads.SafeDocumentForm"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("DOCUMENT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# Audio and video for lessons (wagtailmedia); captions are WebVTT documents beside them (cms/blocks.py).
+WAGTAILMEDIA = {
+    "MEDIA_MODEL": "wagtailmedia.Media",
+    "AUDIO_EXTENSIONS": ["ogg", "opus", "mp3", "m4a", "flac", "wav"],
+    "VIDEO_EXTENSIONS": ["mp4", "webm", "ogv"],
+}
 # An exercise file uploaded in the CMS (cms/exercise_admin.py): twice the engine's 1 MiB document
 # limit, since a pretty-printed file is larger than the compact document the engine measures.
 EXERCISE_UPLOAD_MAX_BYTES = env_int("EXERCISE_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)

@@ -30,8 +30,11 @@ if settings.SERVE_MEDIA:
     from django.urls import re_path
     from django.views.static import serve
 
-    urlpatterns.insert(0, re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", serve,
-                                  {"document_root": settings.MEDIA_ROOT}))
+    def serve_media(request, path):
+        # MEDIA_ROOT read per request, not when the URLs load: tests move it to a folder of their own.
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+    urlpatterns.insert(0, re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", serve_media))
 
 # The site's pages in its layout, JSON in the error shape under /api/ (frontend/errors.py).
 handler400 = "frontend.errors.bad_request"

@@ -33,6 +33,7 @@ from wagtail.models import (
     UploadedFile,
     Workflow,
 )
+from wagtailmedia import get_media_model
 
 from accounts.models import AcademyMembership
 from assessments.models import Exercise
@@ -75,6 +76,8 @@ def world(academy_a, academy_b, editor_a, editor_b, locales):
         collection=sub_collection)
     document = Document(title=f"{SECRET} {WORD} document", collection=collection_a)
     document.file.save(f"{SECRET}.txt", ContentFile(b"A briefing."), save=True)
+    recording = get_media_model()(title=f"{SECRET} {WORD} recording", type="audio", collection=collection_a)
+    recording.file.save(f"{SECRET}.ogg", ContentFile(b"OggS not really a recording"), save=True)
     exercise = import_exercise(academy_a, title=f"{SECRET} {WORD} exercise", slug=f"{SECRET}-exercise")
     edit_exercise = reverse(Exercise.snippet_viewset.get_url_name("edit"), args=[exercise.pk])
     assert signed_in(editor_a).post(edit_exercise, {"visibility": "practice"}).status_code == 302  # a log entry
@@ -129,7 +132,7 @@ def world(academy_a, academy_b, editor_a, editor_b, locales):
         "editor_a": editor_a, "reviewer_a": reviewer_a, "editor_b": editor_b,
         "academy_page": academy_page, "curriculum": curriculum, "course": course, "module": module,
         "lesson": lesson, "draft": draft, "image": image, "document": document, "exercise": exercise,
-        "collection": collection_a, "sub_collection": sub_collection,
+        "collection": collection_a, "sub_collection": sub_collection, "recording": recording,
         "revisions": revisions, "workflow_state": workflow_state, "task_state": workflow_state.current_task_state,
         "workflow": Workflow.objects.get(name=f"{academy_a.name} review"),
         "task": GroupApprovalTask.objects.get(name=f"{academy_a.name}: reviewers approve"),
@@ -188,7 +191,7 @@ def values_for(route: str, w: dict) -> dict | None:
         "string_segment_id": w["string_segment"].pk, "mode": "default",
         "overridable_segment_id": w["overridable_segment"].pk if w["overridable_segment"] else 0,
         "object_id": w["course"].pk, "session_id": w["session"].pk, "action_name": "approve",
-        "redirect_id": w["redirect"].pk,
+        "redirect_id": w["redirect"].pk, "media_id": w["recording"].pk,
         "uidb64": urlsafe_base64_encode(force_bytes(w["editor_a"].pk)), "token": "set-password",
     }
     exercise = {"app_label": "assessments", "model_name": "exercise", "pk": w["exercise"].pk}
@@ -205,6 +208,7 @@ def values_for(route: str, w: dict) -> dict | None:
         ("documents/multiple/", {"uploaded_file_id": w["uploads"][Document].pk}),
         ("images/chooser/", {"pk": w["image"].pk}),
         ("documents/chooser/", {"pk": w["document"].pk}),
+        ("media/", {"media_type": "audio"}),  # wagtailmedia: audio and video
         ("snippets/", exercise),
         ("localize/", exercise),
         ("collections/", {"pk": w["collection"].pk}),

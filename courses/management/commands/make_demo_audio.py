@@ -74,7 +74,8 @@ def build(recording: dict, out_dir: Path) -> dict:
     for n, (start, end, speaker, text) in enumerate(cues, 1):
         vtt += [str(n), f"{_timestamp(start)} --> {_timestamp(end)}", f"<v {speaker}>{text}", ""]
     (out_dir / f"{key}.vtt").write_text("\n".join(vtt), encoding="utf-8")
-    transcript = "\n".join(f"{speaker}: {text}" for speaker, text in recording["lines"])
+    colon = " : " if recording["language"] == "fr" else ": "  # French sets a space before the colon
+    transcript = "\n".join(f"{speaker}{colon}{text}" for speaker, text in recording["lines"])
     (out_dir / f"{key}.txt").write_text(transcript + "\n", encoding="utf-8")
     return {"seconds": round(clock - PAUSE_SECONDS, 1), "bytes": target.stat().st_size}
 
