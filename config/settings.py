@@ -257,7 +257,7 @@ REDIS_URL = env_str("REDIS_URL", "")
 CACHE_DIR = Path(env_str("PARLEY_CACHE_DIR", str(VAR_DIR / "cache")))
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "config.redis_cache.ReusedClientRedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(CACHE_DIR),
               "OPTIONS": {"MAX_ENTRIES": 3000}}
