@@ -83,6 +83,9 @@ class Attempt(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)
     grading_started_at = models.DateTimeField(null=True, blank=True)
     graded_at = models.DateTimeField(null=True, blank=True)
+    # Played by staff of the exercise's academy ("Preview as a learner"): graded and shown to them like
+    # any attempt, but counted nowhere (progress, competencies, attempt counts, teachers' views).
+    preview = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

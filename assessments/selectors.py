@@ -80,7 +80,8 @@ def competency_profile(*, learner) -> list[dict]:
     per exercise, then those attempts' results.
     """
     latest = (
-        Attempt.objects.filter(learner=learner, status=Attempt.Status.GRADED, exercise__kind=Exercise.Kind.SCENARIO)
+        Attempt.objects.filter(learner=learner, status=Attempt.Status.GRADED, exercise__kind=Exercise.Kind.SCENARIO,
+                               preview=False)
         .values("exercise_id")
         .annotate(last=Max("id"))
         .values_list("last", flat=True)
@@ -100,7 +101,6 @@ def competency_profile(*, learner) -> list[dict]:
 
 def exercise_attempt_counts(*, exercise_ids) -> dict[int, int]:
     return dict(
-        Attempt.objects.filter(exercise_id__in=exercise_ids).values("exercise_id").annotate(n=Count("id")).values_list(
-            "exercise_id", "n"
-        )
+        Attempt.objects.filter(exercise_id__in=exercise_ids, preview=False)  # staff previews count nowhere
+        .values("exercise_id").annotate(n=Count("id")).values_list("exercise_id", "n")
     )

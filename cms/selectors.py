@@ -239,3 +239,19 @@ def course_translations(courses) -> dict:
     ):
         out.setdefault(key, []).append(code)
     return out
+
+
+def exercise_places(*, exercise_ids) -> dict[int, list[str]]:
+    """exercise id -> "Course › Module" for each lesson that embeds it (live or draft link rows), for the
+    editors' exercise chooser. Two queries whatever the number: the links with their lessons and courses,
+    and the lessons' modules."""
+    links = list(LessonExercise.objects.filter(exercise_id__in=list(exercise_ids))
+                 .values_list("exercise_id", "course__title", "lesson__path"))
+    module_paths = {path[:-Page.steplen] for _, _, path in links}
+    modules = dict(ModulePage.objects.filter(path__in=module_paths).values_list("path", "title"))
+    places: dict[int, list[str]] = {}
+    for exercise_id, course_title, path in links:
+        place = f"{course_title} › {modules.get(path[:-Page.steplen], '?')}"
+        if place not in places.setdefault(exercise_id, []):
+            places[exercise_id].append(place)
+    return places

@@ -26,10 +26,12 @@ from django.db.models import Q
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton, ListingButton
 from wagtail.documents import get_document_model
@@ -49,6 +51,7 @@ from . import admin_patches, admin_tenancy
 from .admin_tenancy import navigable_q, pages_in_scope, path_in_scope
 from .exercise_admin import ExerciseAuthoringView, ExerciseDownloadView, ExerciseUploadView
 from .models import AcademyPage, CoursePage, CurriculumPage, HomePage, LessonPage, ModulePage
+from .selectors import exercise_places
 
 # --- Pages ---------------------------------------------------------------------------------
 
@@ -254,8 +257,28 @@ def _own(view_class):
 
 
 class ExerciseChooseMixin:
+    """The chooser shows what tells two exercises apart: kind, where each is used, its current version."""
+
     def get_object_list(self):
-        return super().get_object_list().filter(academy_id__in=academy_ids_of(self.request.user))
+        return (super().get_object_list().filter(academy_id__in=academy_ids_of(self.request.user))
+                .select_related("current_version"))
+
+    @cached_property
+    def columns(self):
+        return [*super().columns,
+                Column("kind", label=_("Kind"), accessor="get_kind_display"),
+                Column("used_in", label=_("Used in"), accessor=self._used_in),
+                Column("version", label=_("Version"), accessor=_version_label)]
+
+    def _used_in(self, exercise) -> str:
+        if not hasattr(self, "_places"):  # one look-up for the listing (the academy's exercises)
+            self._places = exercise_places(exercise_ids=self.get_object_list().values_list("pk", flat=True))
+        return "; ".join(self._places.get(exercise.pk, [])) or _("not in a lesson yet")
+
+
+def _version_label(exercise) -> str:
+    version = exercise.current_version
+    return f"v{version.number} · {version.created_at:%Y-%m-%d}" if version else "—"
 
 
 class ExerciseChooseView(ExerciseChooseMixin, snippet_chooser.ChooseView):

@@ -79,6 +79,7 @@ def completed_pairs(*, learner_ids, lesson_ids) -> set[tuple[int, int]]:
         exercise_id__in=LessonExercise.objects.filter(lesson_id__in=lesson_ids).values("exercise_id"),
         status=Attempt.Status.GRADED,
         passed=True,
+        preview=False,
     ).annotate(part=Value(_PASSED)).order_by().values_list("learner_id", "exercise_id", "part")
     read_pairs, exercises_of, passed_by = set(), {}, {}
     for a, b, part in reads.union(embeds, passed, all=True):
@@ -221,6 +222,8 @@ def _marks_part(connection, model, field: str, part: int, count: int, passed: bo
            f"WHERE {quote(meta.get_field('learner').column)} = %s AND {column} IN ({', '.join(['%s'] * count)})")
     if passed:
         sql += f" AND {quote(meta.get_field('status').column)} = %s AND {quote(meta.get_field('passed').column)} = %s"
+    if model is Attempt:
+        sql += f" AND NOT {quote(meta.get_field('preview').column)}"  # staff previews count nowhere
     return sql
 
 
@@ -365,5 +368,27 @@ def students_at_risk(*, school_class: SchoolClass, inactive_days: int, now=None,
             out.append({"id": row["id"], "username": row["username"], "overdue_modules": overdue,
                         "inactive": inactive, "last_activity_at": row["last_activity_at"]})
     return out
-
-
+def learners_losing_percent(*, lesson: LessonPage, exercise_ids) -> int:
+    """How many learners enrolled in the lesson's course would see their percentage drop if `lesson` were
+    published embedding `exercise_ids` (its latest draft): everyone with a completed lesson, when the lesson
+    is new to learners (one more lesson to complete); when it is live already, those who completed it and
+    have not passed an exercise it would add. Three queries at most."""
+    course = CoursePage.objects.live().ancestor_of(lesson).first()
+    if course is None:
+        return 0
+    learners = list(Enrolment.objects.filter(course=course).values_list("learner_id", flat=True))
+    if not learners:
+        return 0
+    if not lesson.live:
+        live_lessons = list(LessonPage.objects.live().descendant_of(course).values_list("id", flat=True))
+        return len({learner for learner, _ in completed_pairs(learner_ids=learners, lesson_ids=live_lessons)})
+    added = set(exercise_ids) - set(LessonExercise.objects.filter(lesson=lesson).values_list("exercise_id", flat=True))
+    if not added:
+        return 0
+    completed = {learner for learner, _ in completed_pairs(learner_ids=learners, lesson_ids=[lesson.pk])}
+    passed: dict[int, set] = {}
+    for learner, exercise in Attempt.objects.filter(
+            learner_id__in=completed, exercise_id__in=added, status=Attempt.Status.GRADED, passed=True,
+            preview=False).values_list("learner_id", "exercise_id"):
+        passed.setdefault(learner, set()).add(exercise)
+    return sum(1 for learner in completed if not added <= passed.get(learner, set()))
