@@ -28,7 +28,7 @@ from courses import selectors as course_selectors
 from courses.access import attemptable_exercise, may_read_attempt, may_see_staff_details
 from courses.errors import Forbidden, NotFound
 
-from . import labels, reflections
+from . import labels
 from .access import error_text
 from .charts import bar_chart, bar_legend
 from .forms import JoinForm
@@ -136,7 +136,6 @@ def lesson_detail(request, lesson_id):
                                                               attempted=visitor["attempted"])
         if block["type"] in ("audio", "video"):
             block["value"]["transcript_id"] = f"transcript-{block['id']}"
-    reflections.attach(rendered, user=request.user, lesson_id=lesson.pk)  # one query when it has some
     return render(request, "frontend/lesson.html", {
         "section": "catalogue", "lesson": lesson, "course": course, "module": place["module"], "blocks": rendered,
         "enrolled": visitor["enrolled"], "state": visitor["state"], "read": visitor["read"],
@@ -208,7 +207,10 @@ def exercise_play(request, exercise_id):
                "lesson_id": lesson_id, "competencies": summary.get("competencies", []),
                "preview": assessment_services.is_preview(learner=request.user, exercise=exercise)}
     if exercise.kind == Exercise.Kind.QUIZ:
-        context.update(questions=_quiz_questions(summary["questions"]), idempotency_key=uuid.uuid4().hex)
+        questions = summary["questions"]
+        for q in questions:
+            q["positions"] = list(range(1, len(q["options"]) + 1))
+        context.update(questions=questions, idempotency_key=uuid.uuid4().hex)
         return render(request, "frontend/quiz.html", context)
     resume = assessment_selectors.open_attempt(learner=request.user, exercise=exercise)
     config = {
@@ -227,31 +229,8 @@ def exercise_play(request, exercise_id):
     return render(request, "frontend/scenario.html", context)
 
 
-def _lettered(options) -> bool:
-    """Options whose ids are single letters (a, b, c...) show them, since feedback may name them."""
-    return all(len(o["id"]) == 1 and o["id"].isalpha() for o in options)
-
-
-def _quiz_questions(questions, answers=None, errors=None) -> list[dict]:
-    """The questions as the quiz form shows them: positions to choose from, option letters, and, when the
-    form comes back (a step to confirm, or an error), what the learner had answered and each one's error."""
-    answers, errors = answers or {}, errors or {}
-    for number, q in enumerate(questions, start=1):
-        given = answers.get(q["id"])
-        q.update(number=number, answered=given is not None, error=errors.get(q["id"], ""),
-                 positions=list(range(1, len(q.get("options", [])) + 1)), lettered=_lettered(q.get("options", [])))
-        if q["type"] == "text":
-            q["value"] = given or ""
-        for o in q.get("options", []):
-            o["checked"] = q["type"] in ("single", "multiple") and o["id"] in (given or [])
-            o["position"] = given.index(o["id"]) + 1 if q["type"] == "order" and o["id"] in (given or []) else None
-    return questions
-
-
-def _quiz_answers(post, questions) -> tuple[dict, dict[str, str]]:
-    """The answers of the form without JavaScript, and an error by question id (an ordering question
-    whose steps are not each given a different position; its answer is kept to show it again)."""
-    answers, problems = {}, {}
+def _quiz_answers(post, questions) -> tuple[dict, list[str]]:
+    answers, problems = {}, []
     for q in questions:
         key = f"q-{q['id']}"
         if q["type"] == "single":
@@ -270,8 +249,7 @@ def _quiz_answers(post, questions) -> tuple[dict, dict[str, str]]:
                     positions[option["id"]] = int(raw)
             if positions:
                 if len(positions) != len(q["options"]) or len(set(positions.values())) != len(positions):
-                    problems[q["id"]] = _("Give each step a different position, from 1 to %(n)s.") % {
-                        "n": len(q["options"])}
+                    problems.append(_("Give each step of “%(q)s” a different position.") % {"q": q["text"][:60]})
                 answers[q["id"]] = sorted(positions, key=positions.get)
         else:
             value = (post.get(key) or "").strip()
@@ -292,21 +270,11 @@ def quiz_submit(request, exercise_id):
             "message": TOO_MANY, "back": reverse("frontend:exercise", args=[exercise.pk])}), wait)
     summary = assessment_selectors.exercise_learner_view(exercise=exercise, learner=request.user)
     answers, problems = _quiz_answers(request.POST, summary["questions"])
+    if problems:
+        for problem in problems:
+            messages.error(request, problem)
+        return redirect("frontend:exercise", exercise_id=exercise.pk)
     key = (request.POST.get("idempotency_key") or "")[:200] or None
-    unanswered = [q for q in summary["questions"] if q["id"] not in answers]
-    if problems or (unanswered and not request.POST.get("confirm")):
-        # The form again, as the learner left it: with each error beside its question, or with the
-        # summary of what is unanswered and a button to submit as it is.
-        history = list(Attempt.objects.filter(exercise=exercise, learner=request.user)
-                       .order_by("-created_at", "-id")[:5])
-        return render(request, "frontend/quiz.html", {
-            "section": "catalogue", "exercise": exercise, "summary": summary, "history": history,
-            "lesson_id": cms_selectors.exercise_lesson(exercise=exercise),
-            "competencies": summary.get("competencies", []),
-            "preview": assessment_services.is_preview(learner=request.user, exercise=exercise),
-            "questions": _quiz_questions(summary["questions"], answers, problems),
-            "idempotency_key": key or uuid.uuid4().hex, "confirming": not problems,
-        }, status=400 if problems else 200)
     try:
         attempt, _created = assessment_services.attempt_submit(
             exercise=exercise, learner=request.user, answers={"answers": answers}, idempotency_key=key)
