@@ -1,4 +1,5 @@
 """Input serializers (validation of request bodies) and output shapes for the schema."""
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from accounts.models import AuditEvent, Role
@@ -293,7 +294,7 @@ class StepIn(serializers.Serializer):
 
     def validate(self, attrs):
         if len(attrs) != 1:
-            raise serializers.ValidationError("Send exactly one of choice or reply.", code="invalid")
+            raise serializers.ValidationError(gettext("Send exactly one of choice or reply."), code="invalid")
         return attrs
 
 

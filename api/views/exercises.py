@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -52,7 +53,7 @@ def _importing_academy(request) -> Academy:
     qs = Academy.objects.filter(id__in=ids).order_by("id")
     academy = qs.filter(slug=wanted).first() if wanted else qs.first()
     if academy is None:
-        raise ValidationError({"academy": ["You are not staff of that academy."]}, code="invalid")
+        raise ValidationError({"academy": [gettext("You are not staff of that academy.")]}, code="invalid")
     return academy
 
 
@@ -113,10 +114,10 @@ class ExerciseAttemptsView(GenericAPIView):
         exercise = _exercise_for(request.user, exercise_id)
         key = request.headers.get("Idempotency-Key") or None
         if key is not None and len(key) > 200:
-            raise ValidationError({"Idempotency-Key": ["At most 200 characters."]})
+            raise ValidationError({"Idempotency-Key": [gettext("At most 200 characters.")]})
         body = request.data if isinstance(request.data, dict) else None
         if body is None:
-            raise ValidationError({"non_field_errors": ["The body must be a JSON object."]})
+            raise ValidationError({"non_field_errors": [gettext("The body must be a JSON object.")]})
         if not body:
             attempt, created = services.attempt_start(exercise=exercise, learner=request.user, idempotency_key=key)
             code = status.HTTP_201_CREATED
@@ -124,7 +125,7 @@ class ExerciseAttemptsView(GenericAPIView):
             answers = {k: body[k] for k in ("steps", "answers") if k in body}
             if len(answers) != 1 or set(body) - {"steps", "answers"}:
                 raise ValidationError(
-                    {"non_field_errors": ["Send either steps (a scenario path) or answers (a quiz)."]})
+                    {"non_field_errors": [gettext("Send either steps (a scenario path) or answers (a quiz).")]})
             attempt, created = services.attempt_submit(
                 exercise=exercise, learner=request.user, answers=answers, idempotency_key=key
             )
