@@ -15,6 +15,7 @@ import json
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
@@ -36,6 +37,7 @@ from assessments.errors import ServiceError
 from assessments.models import Exercise, ExerciseVersion
 from assessments.selectors import exercise_download_filename
 from assessments.services import exercise_import
+from assessments.version_diff import version_diff
 
 from .models import LessonExercise
 
@@ -185,7 +187,9 @@ class ExerciseAdminViewMixin(PermissionCheckedMixin, WagtailAdminTemplateMixin):
         else:
             messages.success(self.request, f"“{exercise.title}”: version {version.number} made. Attempts "
                                            "already taken keep the version they were taken on.")
-        return redirect(reverse(self.authoring_url_name, args=[exercise.pk]))
+        # "#main" replaces the "#replace-section" of the form's action, which a redirect would otherwise
+        # keep: the page opens at its top, where the message is, not at the form below it.
+        return redirect(reverse(self.authoring_url_name, args=[exercise.pk]) + "#main")
 
 
 class ExerciseUploadView(ExerciseAdminViewMixin, FormView):
@@ -276,6 +280,20 @@ class ExerciseAuthoringView(ExerciseAdminViewMixin, TemplateView):
                                         icon_name="cog", priority=20))
         return buttons
 
+    @staticmethod
+    def version_rows(exercise) -> list:
+        """Newest first, each with what changed from the version before it (`diff`) and how many learners'
+        attempts are still on it (`n_attempts`, staff previews left out). One query."""
+        versions = list(ExerciseVersion.objects.filter(exercise=exercise).select_related("created_by")
+                        .annotate(n_attempts=Count("attempts", filter=Q(attempts__preview=False)))
+                        .order_by("number").only("id", "number", "created_at", "created_by__username",
+                                                 "content_hash", "exercise_id", "document"))
+        before = None
+        for v in versions:
+            v.diff = version_diff(before, v.document)
+            before = v.document
+        return versions[::-1]
+
     def get_context_data(self, **kwargs):
         exercise = self.object
         version = exercise.current_version
@@ -285,9 +303,7 @@ class ExerciseAuthoringView(ExerciseAdminViewMixin, TemplateView):
             **kwargs,
             exercise=exercise,
             version=version,
-            versions=list(ExerciseVersion.objects.filter(exercise=exercise).select_related("created_by")
-                          .order_by("-number").only("id", "number", "created_at", "created_by__username",
-                                                    "content_hash", "exercise_id")),
+            versions=self.version_rows(exercise),
             validity=grading.validate_document(document) if version else [],
             competencies=self.competency_rows(document, version),
             lessons=list(LessonExercise.objects.filter(exercise=exercise).select_related("lesson", "course")

@@ -71,3 +71,62 @@ def test_an_editor_uploads_fixes_and_replaces_a_scenario_in_the_admin(live_serve
         page.get_by_role("button", name="Upload new version").click()
     assert exercise.versions.count() == 2
     assert exercise.versions.order_by("-number").first().document["pass_threshold"] == 50
+
+
+def nineteen_nodes() -> dict:
+    """A start with six routes, each with two outcomes: 19 nodes, 12 in the widest row."""
+    doc = document()
+    doc.update(slug="nineteen-nodes", title="Nineteen nodes")
+    nodes = [{"id": "open", "type": "choice", "text": "Where to start?", "choices": [
+        {"id": f"c{i}", "text": f"Route {i}", "next": f"n{i}", "weights": {"listening": 1}} for i in range(6)]}]
+    for i in range(6):
+        nodes.append({"id": f"n{i}", "type": "choice", "text": f"Step {i}", "choices": [
+            {"id": "yes", "text": "Agree", "next": f"good{i}", "weights": {"judgement": 2}},
+            {"id": "no", "text": "Refuse", "next": f"bad{i}", "weights": {"judgement": -1}}]})
+        nodes.append({"id": f"good{i}", "type": "outcome", "outcome": "agreement", "text": "Agreed."})
+        nodes.append({"id": f"bad{i}", "type": "outcome", "outcome": "walkout", "text": "Walked out."})
+    doc["nodes"] = nodes
+    return doc
+
+
+def _diagram_box(page) -> dict:
+    return page.evaluate("""() => {
+        const wrap = document.querySelector('.parley-diagram'), svg = wrap.querySelector('svg');
+        const w = wrap.getBoundingClientRect(), s = svg.getBoundingClientRect();
+        return {left: s.left - w.left, right: w.right - s.right, svg: s.width, scroll: wrap.scrollWidth,
+                client: wrap.clientWidth};
+    }""")
+
+
+def test_a_wide_diagram_fits_zooms_and_the_upload_message_stays_in_view(live_server, demo, new_page):
+    """Issue 20, finding 15: a 19-node diagram fits the screen with nothing cut off, zooms in (then scrolls
+    inside its panel) and back to fit; after an upload the page shows its message, not the form."""
+    page = new_page()
+    base = live_server.url
+    sign_in_to_the_admin(page, base, "demo-editor", demo["logins"]["demo-editor"])
+    page.goto(base + reverse(Exercise.snippet_viewset.get_url_name("upload")))
+    page.set_input_files("input[name=document]", json_upload(nineteen_nodes()))
+    page.get_by_role("button", name="Upload", exact=True).click()
+    page.locator(".parley-diagram svg").wait_for()
+
+    fit = _diagram_box(page)
+    assert fit["left"] >= 0 and fit["right"] >= 0, fit  # neither edge cut off
+    assert fit["scroll"] <= fit["client"] + 1, fit
+    page.get_by_role("button", name="Zoom in").click()
+    page.get_by_role("button", name="Zoom in").click()
+    zoomed = _diagram_box(page)
+    assert zoomed["svg"] > fit["svg"] and zoomed["scroll"] > zoomed["client"], zoomed
+    page.get_by_role("button", name="Fit to screen").click()
+    assert _diagram_box(page)["svg"] == fit["svg"]
+
+    page.locator("#replace-section").scroll_into_view_if_needed()
+    page.set_input_files("#replace-section input[name=document]",
+                         json_upload({**nineteen_nodes(), "pass_threshold": 50}))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Upload new version").click()
+    message = page.locator(".messages li").filter(has_text="version 2 made")
+    message.wait_for()
+    assert page.evaluate("() => window.scrollY") < 50  # opened at the top, where the message is
+    assert message.is_visible()
+    row = page.locator("tr.parley-version").first
+    assert "other settings changed" in row.inner_text() and "0" in row.locator(".parley-attempts").inner_text()
