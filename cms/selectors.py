@@ -87,8 +87,8 @@ def published_course(course_id: int) -> CoursePage | None:
 def course_structure(course: CoursePage) -> list[dict]:
     """Live modules with their live lessons and embedded exercise ids, in tree order.
 
-    Cached (see above); on a miss three queries whatever the size: modules,
-    lessons, lesson-exercise links. Each call returns its own copy.
+    Cached (see above); on a miss five queries whatever the size: the modules and the lessons (two
+    each: live() reads the unpublished pages' paths first), the lesson-exercise links. Each call returns its own copy.
     """
     return _cached(f"cms:structure:{course.pk}", lambda: _course_structure(course))
 
@@ -231,7 +231,8 @@ def academies_by_path() -> dict[str, dict]:
 
 
 def course_translations(courses) -> dict:
-    """translation_key -> live language codes, in one query."""
+    """translation_key -> live language codes, in three queries: published_courses()'s two (the
+    unpublished pages' paths, the view restrictions), then the translations."""
     keys = {c.translation_key for c in courses}
     out: dict = {}
     for key, code in published_courses().filter(translation_key__in=keys).values_list(
