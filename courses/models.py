@@ -45,6 +45,27 @@ class LessonRead(models.Model):
         return f"learner {self.learner_id} read lesson {self.lesson_id}"
 
 
+class ReflectionAnswer(models.Model):
+    """What a learner wrote under one reflection block of a lesson. Private: shown back only to them,
+    exported and deleted with their account (courses/privacy.py)."""
+
+    TEXT_MAX = 5000
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections")
+    lesson = models.ForeignKey("cms.LessonPage", on_delete=models.CASCADE, related_name="+")
+    # The StreamField block's id (a UUID), so an answer stays with its prompt when blocks move.
+    block_id = models.CharField(max_length=36)
+    text = models.TextField(max_length=TEXT_MAX)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["learner", "lesson", "block_id"],
+                                               name="one_answer_per_reflection_block")]
+
+    def __str__(self):
+        return f"learner {self.learner_id} on block {self.block_id} of lesson {self.lesson_id}"
+
+
 class SchoolClass(models.Model):
     teacher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classes_taught")
     name = models.CharField(max_length=200)

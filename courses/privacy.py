@@ -1,7 +1,8 @@
 """What courses keeps about a person, for the account export and deletion (accounts/privacy.py).
 
 Enrolments, lesson reads, memberships and extensions stay on deletion (statistics and the class
-matrix count them, pointing at the anonymised row); invitations hold an address, so they go.
+matrix count them, pointing at the anonymised row); invitations hold an address, and reflections are
+the person's own words, so they go.
 """
 from accounts.models import User
 from accounts.privacy import PrivacyPart
@@ -12,6 +13,7 @@ from .models import (
     Enrolment,
     Extension,
     LessonRead,
+    ReflectionAnswer,
     SchoolClass,
     TeacherVerification,
 )
@@ -19,6 +21,7 @@ from .models import (
 RECORDS = {
     "courses.Enrolment.learner": "exported; kept for statistics",
     "courses.LessonRead.learner": "exported; kept for statistics",
+    "courses.ReflectionAnswer.learner": "exported; deleted with the account (the learner's own words)",
     "courses.ClassMembership.student": "exported; kept for the class matrix",
     "courses.Extension.student": "exported; kept for the class matrix",
     "courses.SchoolClass.teacher": "exported; archived on deletion",
@@ -36,8 +39,8 @@ def _address(learner_id: int) -> str:
 
 
 def courses_learner_export(*, learner_id: int) -> dict:
-    """Enrolments, reads, memberships, extensions, classes taught, invitations to the learner's
-    address and teacher verifications: eight queries (one finds the address)."""
+    """Enrolments, reads, reflections, memberships, extensions, classes taught, invitations to the
+    learner's address and teacher verifications: nine queries (one finds the address)."""
     address = _address(learner_id)
     return {
         "enrolments": [
@@ -49,6 +52,12 @@ def courses_learner_export(*, learner_id: int) -> dict:
             {"lesson": r["lesson_id"], "title": r["lesson__title"], "at": r["read_at"]}
             for r in LessonRead.objects.filter(learner_id=learner_id).order_by("read_at", "id").values(
                 "lesson_id", "lesson__title", "read_at")
+        ],
+        "reflections": [
+            {"lesson": r["lesson_id"], "title": r["lesson__title"], "block": r["block_id"], "text": r["text"],
+             "updated_at": r["updated_at"]}
+            for r in ReflectionAnswer.objects.filter(learner_id=learner_id).order_by("lesson_id", "id").values(
+                "lesson_id", "lesson__title", "block_id", "text", "updated_at")
         ],
         "class_memberships": [
             {"class": m["school_class_id"], "name": m["school_class__name"], "joined_at": m["joined_at"]}
@@ -79,13 +88,14 @@ def courses_learner_export(*, learner_id: int) -> dict:
 
 
 def courses_learner_anonymise(*, learner_id: int, now) -> dict:
-    """Invitations to the person's address, and those they sent that nobody answered, go; a
-    teacher's verification stops counting and loses its free text; their classes are archived.
+    """Invitations to the person's address, and those they sent that nobody answered, go, as do their
+    reflections; a teacher's verification stops counting and loses its free text; their classes are archived.
     Runs inside the account deletion's transaction, before the address is wiped."""
     address = _address(learner_id)
     if address:
         ClassInvitation.objects.filter(email=address).delete()
     ClassInvitation.objects.filter(invited_by_id=learner_id, accepted_at__isnull=True).delete()
+    ReflectionAnswer.objects.filter(learner_id=learner_id).delete()
     verifications = TeacherVerification.objects.filter(teacher_id=learner_id)
     verifications.filter(revoked_at__isnull=True).update(revoked_at=now)
     verifications.update(note="", decision_note="")
@@ -94,4 +104,4 @@ def courses_learner_anonymise(*, learner_id: int, now) -> dict:
 
 
 PART = PrivacyPart(app="courses", records=RECORDS, export=courses_learner_export,
-                   anonymise=courses_learner_anonymise, export_queries=8)
+                   anonymise=courses_learner_anonymise, export_queries=9)

@@ -21,6 +21,7 @@ from .models import (
     Enrolment,
     Extension,
     LessonRead,
+    ReflectionAnswer,
     SchoolClass,
     TeacherVerification,
     new_join_code,
@@ -55,6 +56,39 @@ def lesson_mark_read(*, learner, lesson_id: int) -> tuple[LessonRead, bool]:
     row, created = _get_or_create(LessonRead, learner=learner, lesson=lesson)
     user_touch_activity(user=learner)
     return row, created
+
+
+@transaction.atomic
+def reflection_save(*, learner, lesson_id: int, block_id: str, text: str) -> ReflectionAnswer | None:
+    """Keep what an enrolled learner wrote under a reflection block of a published lesson (one answer
+    per learner and block, replaced by each save); an empty text removes it and returns None. The
+    answer and the learner's last activity are written together or not at all."""
+    lesson = live_lesson(lesson_id)
+    if lesson is None:
+        raise NotFound.single("not_found", gettext("No such lesson."))
+    if not any(block.block_type == "reflection" and block.id == block_id for block in lesson.body):
+        raise NotFound.single("not_found", gettext("No such reflection in this lesson."))
+    if not Enrolment.objects.filter(learner=learner, course=lesson_course(lesson)).exists():
+        raise Forbidden.single("not_enrolled", gettext("Enrol in the course first."))
+    if not isinstance(text, str):
+        raise CourseError.single("invalid", gettext("Write your reflection as text."), "text")
+    text = text.strip()
+    if len(text) > ReflectionAnswer.TEXT_MAX:
+        raise CourseError.single("too_long", gettext("Keep your reflection under %(max)s characters.")
+                                 % {"max": f"{ReflectionAnswer.TEXT_MAX:,}"}, "text")
+    if "\x00" in text:  # PostgreSQL cannot store it; nothing a keyboard types
+        raise CourseError.single("invalid", gettext("Write your reflection as text."), "text")
+    row = None
+    if not text:
+        ReflectionAnswer.objects.filter(learner=learner, lesson=lesson, block_id=block_id).delete()
+    else:
+        row, created = _get_or_create(ReflectionAnswer, defaults={"text": text}, learner=learner, lesson=lesson,
+                                      block_id=block_id)
+        if not created and row.text != text:
+            row.text = text
+            row.save(update_fields=["text", "updated_at"])
+    user_touch_activity(user=learner)
+    return row
 
 
 # --- classes ---------------------------------------------------------------------

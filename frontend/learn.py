@@ -28,7 +28,7 @@ from courses import selectors as course_selectors
 from courses.access import attemptable_exercise, may_read_attempt, may_see_staff_details
 from courses.errors import Forbidden, NotFound
 
-from . import labels
+from . import labels, reflections
 from .access import error_text
 from .charts import bar_chart, bar_legend
 from .forms import JoinForm
@@ -136,6 +136,7 @@ def lesson_detail(request, lesson_id):
                                                               attempted=visitor["attempted"])
         if block["type"] in ("audio", "video"):
             block["value"]["transcript_id"] = f"transcript-{block['id']}"
+    reflections.attach(rendered, user=request.user, lesson_id=lesson.pk)  # one query when it has some
     return render(request, "frontend/lesson.html", {
         "section": "catalogue", "lesson": lesson, "course": course, "module": place["module"], "blocks": rendered,
         "enrolled": visitor["enrolled"], "state": visitor["state"], "read": visitor["read"],

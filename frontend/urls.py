@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import academy, account, auth, classes, learn, notices, teach, views
+from . import academy, account, auth, classes, learn, notices, reflections, teach, views
 
 app_name = "frontend"
 
@@ -33,6 +33,7 @@ urlpatterns = [
     path("courses/<str:course_id>/enrol/", learn.enrol, name="enrol"),
     path("lessons/<str:lesson_id>/", learn.lesson_detail, name="lesson"),
     path("lessons/<str:lesson_id>/read/", learn.lesson_read, name="lesson-read"),
+    path("lessons/<str:lesson_id>/reflections/<str:block_id>/", reflections.reflection_save, name="reflection-save"),
     path("exercises/<str:exercise_id>/", learn.exercise_play, name="exercise"),
     path("exercises/<str:exercise_id>/submit/", learn.quiz_submit, name="quiz-submit"),
     path("attempts/<str:attempt_id>/", learn.attempt_detail, name="attempt"),

@@ -142,6 +142,11 @@ TABLE = [
     Row("GET", "/lessons/{lesson}/read/", post_only()),
     # everyone is sent back to the lesson; only the enrolled have it marked read
     Row("POST", "/lessons/{lesson}/read/", cells(302), writers={"learner", "other_learner"}),
+    Row("GET", "/lessons/{lesson}/reflections/{reflection_block}/", post_only()),
+    # each enrolled learner keeps their own answer (another's stays as it was); everyone else signed in
+    # is sent back to the lesson with nothing written
+    Row("POST", "/lessons/{lesson}/reflections/{reflection_block}/", cells(302),
+        data=form(text="What I would ask next time."), writers={"learner", "other_learner"}),
     Row("GET", "/exercises/{exercise}/", enrolled(200)),
     Row("GET", "/exercises/{quiz}/submit/", post_only()),
     Row("POST", "/exercises/{quiz}/submit/", enrolled(302), data=form(**{"q-q1": "b", "q-q2": "batna"})),

@@ -40,7 +40,7 @@ from accounts.services import (
 )
 from assessments import services as assessment_services
 from assessments.models import Attempt
-from cms.models import AcademyPage, CoursePage, CurriculumPage
+from cms.models import AcademyPage, CoursePage, CurriculumPage, LessonPage
 from courses import reviews
 from courses import services as course_services
 from notices.services import unsubscribe_token as unsubscribe_token_of
@@ -178,6 +178,13 @@ def build_world() -> World:
 
     learner = users["learner"]
     course_services.enrol(learner=learner, course=course)
+    lesson = lessons[0]
+    lesson.body = [*lesson.body.raw_data, {"type": "reflection", "value": {"prompt": "What did you hear?"}}]
+    lesson.save_revision().publish()
+    reflection_block = next(block.id for block in LessonPage.objects.get(pk=lesson.pk).body
+                            if block.block_type == "reflection")
+    course_services.reflection_save(learner=learner, lesson_id=lesson.pk, block_id=reflection_block,
+                                    text="That the farmer's loan depends on this harvest.")
     course_services.lesson_mark_read(learner=learner, lesson_id=lessons[1].pk)
     school_class = _class_with(users["teacher"], "9B", [learner, users["deleted"]], modules[0])
     unverified_class = _class_with(users["unverified_teacher"], "9C", [learner], modules[0])
@@ -228,6 +235,7 @@ def build_world() -> World:
         "deleted_token": deleted_token, "deleted_session": deleted_session, "email_token": email_token,
         "unsubscribe_token": unsubscribe_token, "tampered_token": tampered_token,
         "course_path": _below_home(course), "draft_path": draft_path, "academy_slug": academy.slug,
+        "reflection_block": reflection_block,
     })
 
 
