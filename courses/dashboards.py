@@ -30,7 +30,9 @@ from .models import (
 
 def catalogue(*, ui_language: str, q: str = "", language: str = "", level: str = "", competency: str = "") -> list:
     """Published courses for the catalogue page, filtered as GET /api/v1/courses/ filters them."""
-    qs = catalogue_courses(ui_language=ui_language, language=language, level=level, competency=competency, q=q)
+    # "Any" language on the site is every content language (the API's default stays the interface's).
+    qs = catalogue_courses(ui_language=ui_language, language=language, level=level, competency=competency, q=q,
+                           every_language=True)
     courses = list(qs.select_related("cover_image"))
     academies = academies_by_path()
     for course in courses:

@@ -21,6 +21,7 @@ from cms.selectors import (
     live_lesson,
     published_course,
     published_courses,
+    search_published,
 )
 from courses import progress, services
 from courses.models import Enrolment
@@ -180,15 +181,9 @@ class SearchView(APIView):
     @extend_schema(parameters=[OpenApiParameter("q", str, required=True)], tags=["catalogue"],
                    responses={200: s.SearchOut, **error_responses(400)})
     def get(self, request):
-        from cms.models import LessonPage
-
         validated(s.SearchParams, request.query_params)
         q = (request.query_params.get("q") or "").strip()[:200]
         if not q:
             return Response({"count": 0, "results": []})
-        courses = [{"type": "course", "id": c.pk, "title": c.title, "summary": c.summary}
-                   for c in published_courses().search(q)[:20]]
-        lessons = [{"type": "lesson", "id": p.pk, "title": p.title, "summary": p.summary}
-                   for p in LessonPage.objects.live().public().search(q)[:20]]
-        results = courses + lessons
+        results = search_published(q)
         return Response({"count": len(results), "results": results})
