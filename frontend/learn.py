@@ -198,20 +198,21 @@ def _waiting_text(strings: dict, waited: float) -> str:
     return strings["slow"] if waited >= SLOW_AFTER else strings["waiting"]
 
 
+def _exercise_context(request, exercise, summary) -> dict:
+    history = list(Attempt.objects.filter(exercise=exercise, learner=request.user).order_by("-created_at", "-id")[:5])
+    return {"section": "catalogue", "exercise": exercise, "summary": summary, "history": history,
+            "lesson_id": cms_selectors.exercise_lesson(exercise=exercise),
+            "competencies": summary.get("competencies", []),
+            "preview": assessment_services.is_preview(learner=request.user, exercise=exercise)}
+
+
 @login_required
 def exercise_play(request, exercise_id):
     exercise = _exercise_for(request.user, exercise_id)
     summary = assessment_selectors.exercise_learner_view(exercise=exercise, learner=request.user)
-    history = list(Attempt.objects.filter(exercise=exercise, learner=request.user).order_by("-created_at", "-id")[:5])
-    lesson_id = cms_selectors.exercise_lesson(exercise=exercise)
-    context = {"section": "catalogue", "exercise": exercise, "summary": summary, "history": history,
-               "lesson_id": lesson_id, "competencies": summary.get("competencies", []),
-               "preview": assessment_services.is_preview(learner=request.user, exercise=exercise)}
+    context = _exercise_context(request, exercise, summary)
     if exercise.kind == Exercise.Kind.QUIZ:
-        questions = summary["questions"]
-        for q in questions:
-            q["positions"] = list(range(1, len(q["options"]) + 1))
-        context.update(questions=questions, idempotency_key=uuid.uuid4().hex)
+        context.update(questions=_quiz_questions(summary["questions"]), idempotency_key=uuid.uuid4().hex)
         return render(request, "frontend/quiz.html", context)
     resume = assessment_selectors.open_attempt(learner=request.user, exercise=exercise)
     config = {
@@ -230,8 +231,47 @@ def exercise_play(request, exercise_id):
     return render(request, "frontend/scenario.html", context)
 
 
-def _quiz_answers(post, questions) -> tuple[dict, list[str]]:
-    answers, problems = {}, []
+def _lettered(options) -> bool:
+    """Options whose ids are single letters (a, b, c...) show them, since feedback may name them."""
+    return bool(options) and all(len(o["id"]) == 1 and o["id"].isalpha() for o in options)
+
+
+def _quiz_questions(questions, answers=None, errors=None, post=None) -> list[dict]:
+    """The questions as the quiz form shows them: positions to choose from, option letters, and, when the
+    form comes back (a step to confirm, or an error), what the learner had answered (the positions as
+    chosen, from `post`) and each one's error."""
+    answers, errors, post = answers or {}, errors or {}, post or {}
+    for number, q in enumerate(questions, start=1):
+        given = answers.get(q["id"])
+        q.update(number=number, answered=given is not None, error=errors.get(q["id"], ""),
+                 positions=list(range(1, len(q.get("options", [])) + 1)), lettered=_lettered(q.get("options", [])))
+        if q["type"] == "text":
+            q["value"] = given or ""
+        for o in q.get("options", []):
+            o["checked"] = q["type"] in ("single", "multiple") and o["id"] in (given or [])
+            raw = post.get(f"q-{q['id']}-{o['id']}", "") if q["type"] == "order" else ""
+            o["position"] = int(raw) if raw.isdigit() else None
+    return questions
+
+
+def _with_answer_items(result: dict, attempt) -> dict:
+    """Each question's answer and correct answer as items with the option's letter when the quiz form
+    showed letters (see _lettered), so the result page lists an order as numbered steps and several
+    options as a list, and feedback that names a letter finds it."""
+    from assessments.documents import normalised_document
+
+    options = {q["id"]: q.get("options", []) for q in normalised_document(attempt.version)["questions"]}
+    for q in result["questions"]:
+        letters = {o["text"]: o["id"] for o in options.get(q["id"], [])} if _lettered(options.get(q["id"], [])) else {}
+        for key in ("answer", "correct"):
+            q[f"{key}_items"] = [{"letter": letters.get(text, ""), "text": text} for text in q[key]]
+    return result
+
+
+def _quiz_answers(post, questions) -> tuple[dict, dict[str, str]]:
+    """The answers of the form without JavaScript, and an error by question id (an ordering question
+    whose steps are not each given a different position; its answer is kept to show it again)."""
+    answers, problems = {}, {}
     for q in questions:
         key = f"q-{q['id']}"
         if q["type"] == "single":
@@ -250,7 +290,8 @@ def _quiz_answers(post, questions) -> tuple[dict, list[str]]:
                     positions[option["id"]] = int(raw)
             if positions:
                 if len(positions) != len(q["options"]) or len(set(positions.values())) != len(positions):
-                    problems.append(_("Give each step of “%(q)s” a different position.") % {"q": q["text"][:60]})
+                    problems[q["id"]] = _("Give each step a different position, from 1 to %(n)s.") % {
+                        "n": len(q["options"])}
                 answers[q["id"]] = sorted(positions, key=positions.get)
         else:
             value = (post.get(key) or "").strip()
@@ -271,11 +312,16 @@ def quiz_submit(request, exercise_id):
             "message": TOO_MANY, "back": reverse("frontend:exercise", args=[exercise.pk])}), wait)
     summary = assessment_selectors.exercise_learner_view(exercise=exercise, learner=request.user)
     answers, problems = _quiz_answers(request.POST, summary["questions"])
-    if problems:
-        for problem in problems:
-            messages.error(request, problem)
-        return redirect("frontend:exercise", exercise_id=exercise.pk)
     key = (request.POST.get("idempotency_key") or "")[:200] or None
+    unanswered = [q for q in summary["questions"] if q["id"] not in answers]
+    if problems or (unanswered and not request.POST.get("confirm")):
+        # The form again, as the learner left it: with each error beside its question, or with the
+        # summary of what is unanswered and a button to submit as it is.
+        context = _exercise_context(request, exercise, summary)
+        questions = _quiz_questions(summary["questions"], answers, problems, request.POST)
+        context.update(questions=questions, idempotency_key=key or uuid.uuid4().hex,
+                       unanswered=[] if problems else [q for q in questions if not q["answered"]])
+        return render(request, "frontend/quiz.html", context, status=400 if problems else 200)
     try:
         attempt, _created = assessment_services.attempt_submit(
             exercise=exercise, learner=request.user, answers={"answers": answers}, idempotency_key=key)
@@ -307,7 +353,7 @@ def attempt_detail(request, attempt_id):
                        wait_config={"strings": strings, "waited": round(waited)})
         return render(request, "frontend/attempt_waiting.html", context)
     if attempt.exercise.kind == Exercise.Kind.QUIZ:
-        context["result"] = assessment_selectors.quiz_result(attempt)
+        context["result"] = _with_answer_items(assessment_selectors.quiz_result(attempt), attempt)
         return render(request, "frontend/quiz_result.html", context)
     result = assessment_selectors.scenario_result(attempt)
     result["outcome_label"] = labels.outcome(result["outcome"])
