@@ -87,10 +87,10 @@ def test_the_demo_has_a_course_written_in_spanish_and_one_in_arabic(demo, api):
         assert [c["title"] for c in listed] == [course.title]
 
 
-def test_the_french_course_embeds_a_french_scenario(demo):
+def test_the_french_course_embeds_a_french_scenario_and_quiz(demo):
     french = CoursePage.objects.live().get(locale__language_code="fr", slug="active-listening")
-    languages = {Exercise.objects.get(pk=block.value["exercise"].pk).current_version.document["language"]
-                 for lesson in LessonPage.objects.live().descendant_of(french)
-                 for block in lesson.body if block.block_type == "exercise"
-                 if Exercise.objects.get(pk=block.value["exercise"].pk).kind == "scenario"}
-    assert languages == {"fr"}
+    embedded = [Exercise.objects.get(pk=block.value["exercise"].pk)
+                for lesson in LessonPage.objects.live().descendant_of(french)
+                for block in lesson.body if block.block_type == "exercise"]
+    assert sorted((e.kind, e.current_version.document["language"]) for e in embedded) == [
+        ("quiz", "fr"), ("scenario", "fr")]
