@@ -416,16 +416,33 @@ class AtRiskOut(serializers.Serializer):
     results = AtRiskRowOut(many=True)
 
 
+class ReplyCriterionOut(serializers.Serializer):
+    id = serializers.CharField()
+    label = serializers.CharField()
+    met = serializers.BooleanField()
+
+
+class ReplyAvoidOut(serializers.Serializer):
+    id = serializers.CharField()
+    label = serializers.CharField()
+    hit = serializers.BooleanField()
+
+
 class ReplyOut(serializers.Serializer):
     attempt = serializers.IntegerField()
-    student = serializers.CharField()
+    student = serializers.CharField(help_text="the learner's display name")
     exercise = serializers.CharField()
     node = serializers.CharField()
+    prompt = serializers.CharField(help_text="the reply node's text, as the learner read it")
     reply = serializers.CharField()
     met = serializers.ListField(child=serializers.CharField())
     missed = serializers.ListField(child=serializers.CharField())
     avoided = serializers.ListField(child=serializers.CharField())
+    criteria = ReplyCriterionOut(many=True, help_text="the node's rubric criteria with their labels")
+    avoid = ReplyAvoidOut(many=True, help_text="what the rubric asks to avoid, with its labels")
     score = serializers.FloatField(allow_null=True)
+    passed = serializers.BooleanField(allow_null=True)
+    graded_at = serializers.DateTimeField(allow_null=True)
 
 
 class CompetencyOut(serializers.Serializer):

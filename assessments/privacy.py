@@ -10,6 +10,7 @@ from accounts.privacy import PrivacyPart
 
 from . import grading
 from .models import REDACTION_REASON, Attempt, Grading, RefusedPath
+from .selectors import public_step
 
 # What a redacted reply becomes, once per word of the original, so the
 # reply still meets its node's word limits when a regrade walks the path.
@@ -33,7 +34,7 @@ def _attempt_json(row: dict, history: list[dict]) -> dict:
         "version": row["version__number"],
         "status": row["status"],
         # As the learner's own attempt view shows them: their path, or their quiz answers.
-        "path": [{k: s[k] for k in ("node", "choice", "reply") if k in s} for s in answers.get("steps", [])],
+        "path": [public_step(s) for s in answers.get("steps", [])],
         "answers": answers.get("answers", {}),
         "result": row["result"] if graded else None,
         "score": row["score"] if graded else None,

@@ -1,8 +1,15 @@
-"""Reads on exercises and attempts, shaped for their callers."""
+"""Reads on exercises and attempts, shaped for their callers (the API's views and the site's pages alike).
+
+Every read of a version's document goes through `documents.normalised_document`, the per-process
+cache: a document is validated and normalised once per process, not once per request.
+"""
 import re
 
 from django.conf import settings
 from django.db.models import Count, Max
+
+from accounts.privacy import display_name
+from accounts.selectors import academy_ids_of
 
 from . import grading
 from .documents import normalised_document
@@ -59,7 +66,7 @@ def attempt_view(*, attempt: Attempt) -> dict:
         "version": attempt.version.number,
         "status": attempt.status,
         "node": node,
-        "path": [_public_step(s) for s in attempt.answers.get("steps", [])],
+        "path": [public_step(s) for s in attempt.answers.get("steps", [])],
         "result": attempt.result if attempt.status == Attempt.Status.GRADED else None,
         "score": attempt.score if attempt.status == Attempt.Status.GRADED else None,
         "passed": attempt.passed if attempt.status == Attempt.Status.GRADED else None,
@@ -69,7 +76,8 @@ def attempt_view(*, attempt: Attempt) -> dict:
     }
 
 
-def _public_step(step: dict) -> dict:
+def public_step(step: dict) -> dict:
+    """A stored step as its learner sees it back (attempt views, the data export): node, choice, reply."""
     return {k: step[k] for k in ("node", "choice", "reply") if k in step}
 
 
@@ -88,8 +96,10 @@ def competency_profile(*, learner) -> list[dict]:
     )
     sums: dict[str, list[float]] = {}
     labels: dict[str, str] = {}
-    for result, document in Attempt.objects.filter(id__in=list(latest)).values_list("result", "version__document"):
-        for comp in document.get("competencies", []):
+    for attempt in Attempt.objects.filter(id__in=list(latest)).select_related("version").only(
+            "result", "version", "version__content_hash", "version__document"):
+        result = attempt.result
+        for comp in normalised_document(attempt.version)["competencies"]:
             labels.setdefault(comp["key"], comp.get("label", comp["key"]))
         for key, score in (result or {}).get("competencies", {}).items():
             sums.setdefault(key, []).append(score)
@@ -104,3 +114,170 @@ def exercise_attempt_counts(*, exercise_ids) -> dict[int, int]:
         Attempt.objects.filter(exercise_id__in=exercise_ids, preview=False)  # staff previews count nowhere
         .values("exercise_id").annotate(n=Count("id")).values_list("exercise_id", "n")
     )
+
+
+# --- a learner's attempts ----------------------------------------------------------------------
+
+
+def learner_attempts(*, learner, exercise):
+    """The learner's attempts at the exercise, newest first, ready for attempt_view (a queryset to page)."""
+    return (Attempt.objects.filter(exercise=exercise, learner=learner).select_related("version", "exercise")
+            .order_by("-created_at", "-id"))
+
+
+def recent_attempts(*, learner, limit: int = 10) -> list[Attempt]:
+    return list(Attempt.objects.filter(learner=learner).select_related("exercise").order_by("-created_at", "-id")
+                [:limit])
+
+
+def open_attempt(*, learner, exercise) -> Attempt | None:
+    """The learner's latest scenario attempt still being played, to resume."""
+    return (Attempt.objects.filter(learner=learner, exercise=exercise, status=Attempt.Status.IN_PROGRESS)
+            .order_by("-created_at", "-id").first())
+
+
+def attempt_history(*, attempt: Attempt) -> list[dict]:
+    """Each grading of the attempt, oldest first: automatic, overrides, reversals, regrades. One query."""
+    return [
+        {"kind": g.kind, "created_at": g.created_at, "engine_version": g.engine_version,
+         "actor": g.actor.display_name if g.actor else None, "reason": g.reason, "overrides": g.overrides,
+         "overall": g.result.get("overall"), "passed": g.result.get("passed")}
+        for g in attempt.gradings.select_related("actor").order_by("created_at", "id")
+    ]
+
+
+# --- attempts explained with the texts of their version ------------------------------------------
+
+
+def _nodes(document: dict) -> dict:
+    return {node["id"]: node for node in document.get("nodes", [])}
+
+
+def attempt_path(attempt: Attempt) -> list[dict]:
+    """The steps taken so far with the texts the learner saw (never weights, links or feedback)."""
+    nodes = _nodes(normalised_document(attempt.version))
+    out = []
+    for step in attempt.answers.get("steps", []):
+        node = nodes.get(step["node"], {})
+        if node.get("type") == "outcome":
+            continue
+        row = {"node": step["node"], "text": node.get("text", "")}
+        if "choice" in step:
+            choice = next((c for c in node.get("choices", []) if c["id"] == step["choice"]), {})
+            row["choice"] = choice.get("text", step["choice"])
+        if "reply" in step:
+            row["reply"] = step["reply"]
+        out.append(row)
+    return out
+
+
+def scenario_result(attempt: Attempt) -> dict:
+    """A graded scenario attempt with labels: competencies, steps, criteria met and missed.
+
+    Only for graded attempts: the texts of criteria and feedback are part of the result.
+    """
+    document = normalised_document(attempt.version)
+    result = attempt.result or {}
+    nodes = _nodes(document)
+    labels = {c["key"]: c["label"] for c in document["competencies"]}
+    competencies = [{"key": key, "label": labels.get(key, key), "score": score}
+                    for key, score in result.get("competencies", {}).items()]
+    answers = {s["node"]: s for s in attempt.answers.get("steps", [])}
+    steps = []
+    for graded in result.get("steps", []):
+        node = nodes.get(graded["node"], {})
+        row = {"node": graded["node"], "text": node.get("text", ""), "feedback": graded.get("feedback", "")}
+        if "choice" in graded:
+            choice = next((c for c in node.get("choices", []) if c["id"] == graded["choice"]), {})
+            row["choice"] = choice.get("text", graded["choice"])
+            row["critical"] = f'{graded["node"]}/{graded["choice"]}' in result.get("critical", [])
+        else:
+            rubric = node.get("rubric", {"criteria": [], "avoid": []})
+            criteria = {c["id"]: c["label"] for c in rubric["criteria"]}
+            avoid = {c["id"]: c["label"] for c in rubric["avoid"]}
+            row["reply"] = answers.get(graded["node"], {}).get("reply", "")
+            row["met"] = [criteria.get(i, i) for i in graded.get("met", [])]
+            row["missed"] = [criteria.get(i, i) for i in graded.get("missed", [])]
+            row["avoided"] = [avoid.get(i, i) for i in graded.get("avoided", [])]
+        steps.append(row)
+    outcome_node = next((n for n in document["nodes"] if n["type"] == "outcome"
+                         and n["id"] == (attempt.answers.get("steps") or [{}])[-1].get("node")), None)
+    return {
+        "overall": result.get("overall"),
+        "passed": result.get("passed"),
+        "outcome": result.get("outcome", ""),
+        "outcome_text": outcome_node["text"] if outcome_node else "",
+        "competencies": competencies,
+        "critical": bool(result.get("critical")),
+        "steps": steps,
+        "pass_threshold": document["pass_threshold"],
+        "title": document["title"],
+    }
+
+
+def quiz_result(attempt: Attempt) -> dict:
+    """A graded quiz attempt: per question its text, the learner's answer, what was correct."""
+    document = normalised_document(attempt.version)
+    result = attempt.result or {}
+    given = attempt.answers.get("answers", {})
+    graded = {q["id"]: q for q in result.get("questions", [])}
+    questions = []
+    for q in document["questions"]:
+        options = {o["id"]: o["text"] for o in q.get("options", [])}
+        answer = given.get(q["id"])
+        if isinstance(answer, list):
+            answer_text = [options.get(a, a) for a in answer]
+        else:
+            answer_text = [answer] if answer else []
+        row = graded.get(q["id"], {})
+        correct = row.get("correct", [])
+        questions.append({
+            "id": q["id"], "text": q["text"], "type": q["type"], "points": q["points"],
+            "earned": row.get("earned", 0), "earned_points": round(row.get("earned", 0) * q["points"], 2),
+            "feedback": row.get("feedback", ""), "answer": answer_text,
+            "correct": correct if q["type"] == "text" else [options.get(c, c) for c in correct],
+        })
+    return {"overall": result.get("overall"), "passed": result.get("passed"), "questions": questions,
+            "pass_threshold": document["pass_threshold"], "title": document["title"]}
+
+
+def attempt_replies(attempts) -> list[dict]:
+    """The free-text replies of graded scenario attempts (their learner, exercise and version read with
+    them), in the attempts' order, with what a reviewer needs: the prompt, the rubric's criteria with
+    met/missed/avoided, score and when graded. The API's replies list and the teacher's replies page
+    both show these rows (courses/selectors.py chooses the class's attempts); no query of its own."""
+    rows = []
+    for attempt in attempts:
+        nodes = _nodes(normalised_document(attempt.version))
+        graded = {st["node"]: st for st in (attempt.result or {}).get("steps", [])}
+        for step in attempt.answers.get("steps", []):
+            if "reply" not in step:
+                continue
+            node = nodes.get(step["node"], {})
+            rubric = node.get("rubric", {"criteria": [], "avoid": []})
+            result = graded.get(step["node"], {})
+            rows.append({
+                "attempt": attempt.pk, "student": display_name(attempt.learner.username),
+                "exercise": attempt.exercise.title,
+                "node": step["node"], "prompt": node.get("text", ""), "reply": step["reply"],
+                "score": attempt.score, "passed": attempt.passed, "graded_at": attempt.graded_at,
+                "met": result.get("met", []), "missed": result.get("missed", []),
+                "avoided": result.get("avoided", []),
+                "criteria": [{"id": c["id"], "label": c["label"], "met": c["id"] in result.get("met", [])}
+                             for c in rubric["criteria"]],
+                "avoid": [{"id": c["id"], "label": c["label"], "hit": c["id"] in result.get("avoided", [])}
+                          for c in rubric["avoid"]],
+            })
+    return rows
+
+
+# --- academy staff ---------------------------------------------------------------------------
+
+
+def academy_exercises(*, user) -> list[dict]:
+    """The exercises of the academies the user is staff of, with their current (normalised) documents."""
+    exercises = (Exercise.objects.filter(academy_id__in=academy_ids_of(user), current_version__isnull=False)
+                 .select_related("academy", "current_version").annotate(n_attempts=Count("attempts"))
+                 .order_by("academy__name", "-kind", "title"))
+    return [{"exercise": e, "version": e.current_version.number,
+             "document": normalised_document(e.current_version)} for e in exercises]

@@ -87,8 +87,8 @@ def published_course(course_id: int) -> CoursePage | None:
 def course_structure(course: CoursePage) -> list[dict]:
     """Live modules with their live lessons and embedded exercise ids, in tree order.
 
-    Cached (see above); on a miss five queries whatever the size: the modules and the lessons (two
-    each: live() reads the unpublished pages' paths first), the lesson-exercise links. Each call returns its own copy.
+    Cached (see above); on a miss three queries whatever the size: modules,
+    lessons, lesson-exercise links. Each call returns its own copy.
     """
     return _cached(f"cms:structure:{course.pk}", lambda: _course_structure(course))
 
@@ -168,39 +168,63 @@ def published_lessons():
     return LessonPage.objects.live().public()
 
 
-def search_published(query: str, limit: int = 20, language: str = "") -> list[dict]:
-    """Published courses then published lessons matching `query`, each best first: case and accents
-    folded, words stemmed, in titles, summaries and body text (cms/search.py)."""
-    from .search import search_pages
+def search_published(query: str, limit: int = 20) -> list[dict]:
+    """Published courses then published lessons matching `query` (Wagtail's search backend:
+    the database backend by default, PostgreSQL full text on PostgreSQL)."""
+    courses = [{"type": "course", "id": c.pk, "title": c.title, "summary": c.summary}
+               for c in published_courses().search(query)[:limit]]
+    lessons = [{"type": "lesson", "id": p.pk, "title": p.title, "summary": p.summary}
+               for p in published_lessons().search(query)[:limit]]
+    return courses + lessons
 
-    return search_pages(query, language=language, limit=limit)
+
+def catalogue(*, ui_language: str, q: str = "", language: str = "", level: str = "", competency: str = "") -> list:
+    """Published courses for the site's catalogue page, filtered as GET /api/v1/courses/ filters them,
+    each with its academy's name (`academy_name`). Two queries: the courses with their covers, the academies."""
+    qs = catalogue_courses(ui_language=ui_language, language=language, level=level, competency=competency, q=q)
+    courses = list(qs.select_related("cover_image"))
+    academies = academies_by_path()
+    for course in courses:
+        course.academy_name = academies.get(course.path[: Page.steplen * 3], {}).get("name")
+    return courses
+
+
+def catalogue_facets() -> dict:
+    """The levels and competencies that published courses use, for the catalogue's filter selects."""
+    competencies: set[str] = set()
+    levels: set[str] = set()
+    for level, keys in published_courses().values_list("level", "competencies"):
+        levels.add(level)
+        competencies.update(k for k in (keys or []) if isinstance(k, str))
+    return {"levels": sorted(levels), "competencies": sorted(competencies)}
+
+
+def exercise_lesson(*, exercise) -> int | None:
+    """A live lesson that embeds the exercise (to link back to), if any. One query."""
+    return (LessonExercise.objects.filter(exercise=exercise, lesson__live=True).order_by("lesson__path")
+            .values_list("lesson_id", flat=True).first())
 
 
 def catalogue_courses(*, ui_language: str | None, language: str = "", level: str = "", competency: str = "",
-                      q: str = "", every_language: bool = False):
+                      q: str = ""):
     """The catalogue's courses, for the site's page and GET /api/v1/courses/ alike.
 
     Without a language filter, the courses in the interface language (falling
-    back to the original of a course with no translation), or with
-    `every_language` (the site's "Any") the courses of every content language;
-    with one, the courses in that language. `level`, `competency` and `q`
-    narrow it; `q` as search finds it (cms/search.py: the course's title,
-    summary or any of its lessons' text, accents and case folded, stemmed).
+    back to the original of a course with no translation); with one, the
+    courses in that language. `level`, `competency` and `q` (title or
+    summary) narrow it.
     """
+    from django.db.models import Q
+
+    qs = courses_for_language(language or ui_language)
     if language:
-        qs = courses_for_language(language).filter(locale__language_code=language)
-    elif every_language:
-        qs = published_courses()
-    else:
-        qs = courses_for_language(ui_language)
+        qs = qs.filter(locale__language_code=language)
     if level:
         qs = qs.filter(level=level)
     if competency:
         qs = qs.filter(competencies__icontains=f'"{competency}"')
     if q:
-        from .search import matching_course_ids
-
-        qs = qs.filter(pk__in=matching_course_ids(q, language=language))
+        qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q))
     return qs
 
 
@@ -234,8 +258,7 @@ def academies_by_path() -> dict[str, dict]:
 
 
 def course_translations(courses) -> dict:
-    """translation_key -> live language codes, in three queries: published_courses()'s two (the
-    unpublished pages' paths, the view restrictions), then the translations."""
+    """translation_key -> live language codes, in one query."""
     keys = {c.translation_key for c in courses}
     out: dict = {}
     for key, code in published_courses().filter(translation_key__in=keys).values_list(

@@ -25,7 +25,7 @@ from assessments.services import REVIEW_KINDS
 from notices import services as notices
 from notices.models import Kind, SentNotice
 
-from . import dashboards, progress
+from . import progress, selectors
 from .models import Assignment, ClassInvitation, ClassMembership, Extension, SchoolClass, TeacherVerification
 
 OVERDUE_WINDOW = timedelta(days=7)
@@ -129,8 +129,7 @@ def digest_period(now: datetime) -> str | None:
 
 def digest_teachers(*, period_key: str) -> list[int]:
     """Teachers with an open class that has a student, who have the digest on and have not had this
-    week's. Four queries: the open classes' teachers, those of them mail reaches, those who had this
-    week's, and their preferences."""
+    week's. Three queries."""
     teacher_ids = set(SchoolClass.objects.filter(archived_at__isnull=True).filter(
         Exists(ClassMembership.objects.filter(school_class=OuterRef("pk")))).values_list("teacher_id", flat=True))
     reachable = _recipients(teacher_ids)
@@ -144,7 +143,7 @@ def teacher_digest(*, teacher_id: int, period_key: str, now: datetime) -> dict |
     none of their classes has anyone behind or a reply to review (no mail that says nothing).
     Behind: a module assigned to the class past the learner's due date and not finished. Awaiting
     review: a graded written reply of the last seven days among the class's latest fifty
-    (dashboards.class_replies) whose attempt no teacher or staff member has reviewed."""
+    (selectors.class_replies) whose attempt no teacher or staff member has reviewed."""
     since = now - timedelta(days=7)
     classes = []
     for school_class in SchoolClass.objects.filter(teacher_id=teacher_id, archived_at__isnull=True).order_by("name",
@@ -152,7 +151,7 @@ def teacher_digest(*, teacher_id: int, period_key: str, now: datetime) -> dict |
         matrix = progress.class_progress(school_class=school_class, now=now)
         behind = [{"student": row["username"], "modules": [c["title"] for c in row["modules"] if c["overdue"]]}
                   for row in matrix["students"] if any(c["overdue"] for c in row["modules"])]
-        replies = [r for r in dashboards.class_replies(school_class=school_class)
+        replies = [r for r in selectors.class_replies(school_class=school_class)
                    if r["graded_at"] and r["graded_at"] >= since]
         reviewed = set(Grading.objects.filter(attempt_id__in={r["attempt"] for r in replies}, kind__in=REVIEW_KINDS)
                        .values_list("attempt_id", flat=True)) if replies else set()

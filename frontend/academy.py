@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments.diagram import edges_of, render_svg
-from courses import dashboards, services
+from assessments.selectors import academy_exercises
+from courses import selectors, services
 from courses.errors import NotFound, ServiceError
 
 from . import labels
@@ -20,7 +21,7 @@ from .forms import DecisionForm
 @staff_required
 def academy_home(request):
     rows = []
-    for row in dashboards.academy_exercises(user=request.user):
+    for row in academy_exercises(user=request.user):
         exercise, document = row["exercise"], row["document"]
         item = {"exercise": exercise, "version": row["version"], "document": document,
                 "export_url": reverse("api:exercise-export", args=[exercise.pk])}
@@ -42,7 +43,7 @@ def academy_home(request):
 @staff_required
 def verifications(request):
     """Pending teacher verification requests: the same read as GET /api/v1/teacher-verifications/."""
-    rows = [dashboards.verification_json(v) for v in dashboards.verification_requests(user=request.user)[:200]]
+    rows = [selectors.verification_json(v) for v in selectors.verification_requests(user=request.user)[:200]]
     return render(request, "frontend/verifications.html", {"section": "academy", "requests": rows,
                                                           "form": DecisionForm()})
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses import dashboards, services
+from courses import selectors, services
 from courses.errors import Conflict, Forbidden, NotFound
 
 from .access import error_text, student_required
@@ -17,8 +17,8 @@ from .templatetags.bidi import isolate
 @student_required
 def my_classes(request):
     return render(request, "frontend/my_classes.html", {
-        "section": "my-classes", "classes": dashboards.my_classes(learner=request.user),
-        "invitations": dashboards.my_invitations(learner=request.user), "join_form": JoinForm(),
+        "section": "my-classes", "classes": selectors.my_classes(learner=request.user),
+        "invitations": selectors.my_invitations(learner=request.user), "join_form": JoinForm(),
     })
 
 

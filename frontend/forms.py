@@ -149,4 +149,4 @@ class ExtensionForm(forms.Form):
 
     def __init__(self, *args, students=(), prefix=None, **kwargs):
         super().__init__(*args, prefix=prefix, **kwargs)
-        self.fields["student"].choices = [(s["id"], s["username"]) for s in students]
+        self.fields["student"].choices = [(s["id"], s["name"]) for s in students]

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.errors import ServiceError
 from accounts.mail import site_url
 from api.throttles import InvitationThrottle, invitation_budget_wait, refusal_wait
-from courses import access, bulk_invitations, dashboards, progress, reviews, services
+from courses import access, bulk_invitations, progress, reviews, services
+from courses import selectors as course_selectors
 from courses.errors import NotFound
 
 from .access import error_text, teacher_required
@@ -55,14 +56,14 @@ def teach_home(request):
         else:
             messages.success(request, _("Class created. Share the join code with your students."))
             return _to_class(school_class)
-    classes = dashboards.teacher_classes(teacher=request.user)
+    classes = course_selectors.teacher_classes(teacher=request.user)
     return render(request, "frontend/teach_home.html", {"section": "teach", "classes": classes, "form": form})
 
 
 def _class_context(request, school_class, **forms):
-    roster = dashboards.class_roster(school_class=school_class)
-    groups = dashboards.assignable_modules()
-    assignments = dashboards.class_assignments(school_class=school_class)
+    roster = course_selectors.class_roster(school_class=school_class)
+    groups = course_selectors.assignable_modules()
+    assignments = course_selectors.class_assignments(school_class=school_class)
     for a in assignments:
         a["form"] = forms.get(f"extend_{a['id']}") or ExtensionForm(students=roster, prefix=f"ext{a['id']}")
         a["due_form"] = forms.get(f"due_{a['id']}") or DueForm(prefix=f"due{a['id']}",
@@ -75,7 +76,7 @@ def _class_context(request, school_class, **forms):
         "invite_form": forms.get("invite") or InviteForm(),
         "bulk_form": forms.get("bulk") or BulkInviteForm(),
         "bulk_caps": {"rows": bulk_invitations.MAX_ROWS, "kib": bulk_invitations.MAX_BYTES // 1024},
-        "invitations": dashboards.class_invitations(school_class=school_class),
+        "invitations": course_selectors.class_invitations(school_class=school_class),
     }
 
 
@@ -215,11 +216,12 @@ def roster_remove(request, class_id, student_id):
     """GET asks (the roster links here); POST removes the student."""
     school_class = _class(request, class_id)
     if request.method == "GET":
-        member = next((s for s in dashboards.class_roster(school_class=school_class) if s["id"] == student_id), None)
+        member = next((s for s in course_selectors.class_roster(school_class=school_class) if s["id"] == student_id),
+                      None)
         if member is None:
             raise Http404
         return _confirm(request, school_class, title=_("Remove %(student)s from the class?") %
-                        {"student": member["username"]},
+                        {"student": member["name"]},
                         text=_("You will no longer see their work. Their extensions in this class are deleted; "
                                "they can join again with the join code."),
                         button=_("Remove from the class"), back_anchor="roster")
@@ -235,7 +237,7 @@ def roster_remove(request, class_id, student_id):
 @teacher_required
 def assign(request, class_id):
     school_class = _class(request, class_id)
-    form = AssignForm(request.POST, module_groups=dashboards.assignable_modules())
+    form = AssignForm(request.POST, module_groups=course_selectors.assignable_modules())
     if form.is_valid():
         try:
             _row, created = services.assignment_create(
@@ -305,7 +307,7 @@ def extend(request, class_id, assignment_id):
         assignment = services.access_assignment(school_class=school_class, assignment_id=assignment_id)
     except NotFound:
         raise Http404 from None
-    roster = dashboards.class_roster(school_class=school_class)
+    roster = course_selectors.class_roster(school_class=school_class)
     form = ExtensionForm(request.POST, students=roster, prefix=f"ext{assignment.pk}")
     if form.is_valid():
         try:
@@ -354,7 +356,7 @@ def class_replies(request, class_id):
     school_class = _class(request, class_id)
     return render(request, "frontend/class_replies.html", {
         "section": "teach", "tab": "replies", "school_class": school_class,
-        "replies": dashboards.class_replies(school_class=school_class),
+        "replies": course_selectors.class_replies(school_class=school_class),
     })
 
 
@@ -363,7 +365,7 @@ def class_replies(request, class_id):
 def override(request, class_id, attempt_id):
     """The teacher's review of one reply: the same service as POST /api/v1/attempts/{id}/override/."""
     school_class = _class(request, class_id)
-    attempt = dashboards.class_reply_attempt(school_class=school_class, attempt_id=attempt_id)
+    attempt = course_selectors.class_reply_attempt(school_class=school_class, attempt_id=attempt_id)
     node = request.POST.get("node", "")
     reply_nodes = {s["node"] for s in (attempt.answers.get("steps", []) if attempt else []) if "reply" in s}
     if attempt is None or node not in reply_nodes:

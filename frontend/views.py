@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from accounts.errors import AccountError
 from accounts.models import Role
 from api.throttles import AuthAccountThrottle, AuthAddressThrottle, refusal_wait
-from courses import dashboards
+from courses import selectors as course_selectors
 
 from .access import is_academy_staff, is_teacher
 from .forms import SignUpForm
@@ -19,7 +19,7 @@ from .forms import SignUpForm
 def home(request):
     context = {"section": "home"}
     if request.user.is_authenticated and not is_teacher(request.user) and not is_academy_staff(request.user):
-        context["overview"] = dashboards.learner_overview(learner=request.user)[:3]
+        context["overview"] = course_selectors.learner_overview(learner=request.user)[:3]
     return render(request, "frontend/home.html", context)
 
 

@@ -23,7 +23,7 @@ from cms.selectors import (
     published_courses,
     search_published,
 )
-from courses import progress, services
+from courses import progress, selectors, services
 from courses.models import Enrolment
 
 from .. import serializers as s
@@ -137,31 +137,20 @@ class LessonDetailView(APIView):
         if lesson is None:
             raise NotFound("No such lesson.")
         course = lesson_course(lesson)
-        blocks = list(lesson.body)
-        _prefetch_renditions(blocks)
-        order = [(m["id"], lesson_ref["id"]) for m in course_structure(course) for lesson_ref in m["lessons"]]
-        ids = [lid for _, lid in order]
-        index = ids.index(lesson.pk) if lesson.pk in ids else -1
+        blocks = selectors.lesson_blocks(lesson)
+        place = selectors.lesson_navigation(lesson_id=lesson.pk, modules=course_structure(course))
         return Response({
             "id": lesson.pk,
             "title": lesson.title,
             "summary": lesson.summary,
             "course": course.pk,
-            "module": order[index][0] if index >= 0 else None,
+            "module": place["module"]["id"] if place["module"] else None,
             "language": lesson.locale.language_code,
             "exercises": lesson.exercise_ids(),
             "blocks": [block_json(b) for b in blocks],
-            "previous": ids[index - 1] if index > 0 else None,
-            "next": ids[index + 1] if 0 <= index < len(ids) - 1 else None,
+            "previous": place["previous"]["id"] if place["previous"] else None,
+            "next": place["next"]["id"] if place["next"] else None,
         })
-
-
-def _prefetch_renditions(blocks) -> None:
-    from django.db.models import prefetch_related_objects
-
-    images = [b.value["image"] for b in blocks if b.block_type == "image" and b.value["image"]]
-    if images:
-        prefetch_related_objects(images, "renditions")
 
 
 class LessonMarkReadView(APIView):

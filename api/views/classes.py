@@ -13,9 +13,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.privacy import display_name
 from assessments.models import Attempt
-from courses import access, bulk_invitations, dashboards, progress, services
+from assessments.selectors import attempt_replies
+from courses import bulk_invitations, progress, selectors, services
 from courses.models import SchoolClass
 
 from .. import serializers as s
@@ -109,11 +109,11 @@ class RosterView(GenericAPIView):
                                "learners join by code or accept an invitation.")
     def get(self, request, class_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
-        qs = school_class.memberships.select_related("student").order_by("student__username", "student_id")
-        page = self.paginate_queryset(qs)
+        page = self.paginate_queryset(selectors.class_roster_members(school_class=school_class))
+        # The contract's `username` is the display name the roster calls `name`.
         return self.get_paginated_response([
-            {"id": m.student_id, "username": display_name(m.student.username), "joined_at": m.joined_at}
-            for m in page
+            {"id": m["id"], "username": m["name"], "joined_at": m["joined_at"]}
+            for m in selectors.class_roster(school_class=school_class, members=page)
         ])
 
 
@@ -253,23 +253,8 @@ class ClassRepliesView(GenericAPIView):
     @extend_schema(responses={200: s.ReplyOut(many=True)}, tags=["review"])
     def get(self, request, class_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
-        qs = (
-            access.class_attempts(school_class).filter(status=Attempt.Status.GRADED, exercise__kind="scenario")
-            .select_related("learner", "exercise", "version")
-            .order_by("-graded_at", "-id")
-        )
-        page = self.paginate_queryset(qs)
-        rows = []
-        for attempt in page:
-            steps = {st["node"]: st for st in (attempt.result or {}).get("steps", [])}
-            for step in attempt.answers.get("steps", []):
-                if "reply" in step:
-                    graded = steps.get(step["node"], {})
-                    rows.append({"attempt": attempt.pk, "student": display_name(attempt.learner.username),
-                                 "exercise": attempt.exercise.title, "node": step["node"], "reply": step["reply"],
-                                 "met": graded.get("met", []), "missed": graded.get("missed", []),
-                                 "avoided": graded.get("avoided", []), "score": attempt.score})
-        return self.get_paginated_response(rows)
+        page = self.paginate_queryset(selectors.class_reply_attempts(school_class=school_class))
+        return self.get_paginated_response(attempt_replies(page))
 
 
 # --- invitations ---------------------------------------------------------------------------
@@ -292,7 +277,7 @@ class ClassInvitationsView(APIView):
                    description="The invitations of this class that wait for an answer.")
     def get(self, request, class_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
-        return Response({"results": dashboards.class_invitations(school_class=school_class)})
+        return Response({"results": selectors.class_invitations(school_class=school_class)})
 
     @extend_schema(request=s.InvitationIn, responses={202: s.AcceptedOut, **error_responses(409)}, tags=["classes"],
                    description="Invite an address to the class. The answer is the same whether or not the "
@@ -363,7 +348,7 @@ class MyInvitationsView(APIView):
     @extend_schema(responses={200: s.MyInvitationListOut}, tags=["classes"],
                    description="Invitations to my email address that wait for my answer.")
     def get(self, request):
-        return Response({"results": dashboards.my_invitations(learner=request.user)})
+        return Response({"results": selectors.my_invitations(learner=request.user)})
 
 
 class InvitationAcceptView(APIView):
@@ -395,7 +380,7 @@ class MyClassesView(APIView):
     @extend_schema(responses={200: s.MyClassListOut}, tags=["classes"],
                    description="The classes I am in, and what each teacher can see of my records.")
     def get(self, request):
-        return Response({"results": dashboards.my_classes(learner=request.user)})
+        return Response({"results": selectors.my_classes(learner=request.user)})
 
 
 class MyClassView(APIView):

@@ -5,7 +5,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from courses import access, dashboards, services
+from courses import access, selectors, services
 from courses.models import TeacherVerification
 
 from .. import serializers as s
@@ -38,14 +38,14 @@ class MyVerificationView(APIView):
 
 
 class VerificationListView(GenericAPIView):
-    queryset = TeacherVerification.objects.none()  # for the schema generator; reads go through dashboards
+    queryset = TeacherVerification.objects.none()  # for the schema generator; reads go through selectors
     permission_classes = [IsAcademyStaff]
 
     @extend_schema(responses={200: s.VerificationOut(many=True)}, tags=["teachers"],
                    description="Pending requests, oldest first.")
     def get(self, request):
-        page = self.paginate_queryset(dashboards.verification_requests(user=request.user))
-        return self.get_paginated_response([dashboards.verification_json(v) for v in page])
+        page = self.paginate_queryset(selectors.verification_requests(user=request.user))
+        return self.get_paginated_response([selectors.verification_json(v) for v in page])
 
 
 class _DecisionView(APIView):
@@ -58,7 +58,7 @@ class _DecisionView(APIView):
         data = validated(s.DecisionIn, request.data)
         row = services.verification_decide(actor=request.user, verification_id=verification_id,
                                            approve=self.approve, note=data["note"])
-        return Response(dashboards.verification_json(row))
+        return Response(selectors.verification_json(row))
 
 
 class VerificationApproveView(_DecisionView):
