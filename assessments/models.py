@@ -176,3 +176,20 @@ class RefusedPath(models.Model):
 
     def __str__(self):
         return f"refused path of {self.learner_id} at exercise {self.exercise_id}"
+
+
+class ReplyReview(models.Model):
+    """A teacher (or the exercise's academy staff) has read one written reply of an attempt: the replies
+    page files it under "reviewed". Marked and unmarked through courses.reviews (who may: courses/access.py);
+    it changes no score."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="reply_reviews")
+    node = models.CharField(max_length=200)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["attempt", "node"], name="one_review_mark_per_reply")]
+
+    def __str__(self):
+        return f"reply {self.node} of attempt {self.attempt_id} reviewed"

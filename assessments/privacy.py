@@ -22,6 +22,8 @@ RECORDS = {
     "assessments.ExerciseVersion.created_by": "not exported (staff authorship of content)",
     "assessments.RegradeBatch.requested_by": "not exported (staff action on content)",
     "assessments.RefusedPath.learner": "exported as a count per exercise; deleted with the account",
+    "assessments.ReplyReview.reviewed_by": "not exported (a teacher's note that they read others' replies); "
+                                           "kept, its reviewer emptied when the account goes (SET_NULL)",
 }
 
 

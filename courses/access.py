@@ -29,7 +29,7 @@ from .models import Assignment, ClassInvitation, Enrolment, SchoolClass, Teacher
 __all__ = [
     "is_academy_staff", "is_platform_admin", "is_student", "is_teacher",
     "attemptable_exercise", "may_attempt", "may_read_attempt", "may_see_staff_details", "may_override_attempt",
-    "may_reverse_override",
+    "may_reverse_override", "may_mark_reply_reviewed",
     "may_manage_class", "may_join_classes", "may_answer_invitation", "may_decide_verifications",
     "teacher_is_verified", "verification_state", "class_attempts", "class_exercise_ids",
 ]
@@ -114,6 +114,16 @@ def may_override_attempt(*, user, attempt: Attempt) -> bool:
     if attempt.exercise.academy_id in academy_ids_of(user):
         return True
     return teacher_is_verified(user) and _teaches_attempt(user, attempt)
+
+
+def may_mark_reply_reviewed(*, user, attempt: Attempt) -> bool:
+    """File a learner's written reply as reviewed (or back): the exercise's academy staff, or a teacher who
+    may read the attempt through their class (verified or not: it changes no score). Not one's own."""
+    if not user.is_authenticated or not user.is_active or attempt.learner_id == user.pk:
+        return False
+    if attempt.exercise.academy_id in academy_ids_of(user):
+        return True
+    return _teaches_attempt(user, attempt)
 
 
 def may_reverse_override(*, user, grading: Grading) -> bool:

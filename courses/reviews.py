@@ -1,11 +1,12 @@
 """Reviews of graded attempts: a teacher's or staff member's override of reply criteria, and its
 reversal by academy staff. Who may is decided in courses/access.py; the recomputation is
 assessments.services'. The API and the site both call these, never the mechanics directly."""
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
 from accounts.privacy import display_name
 from assessments import services as assessment_services
-from assessments.models import Attempt, Grading
+from assessments.models import Attempt, Grading, ReplyReview
 
 from . import access
 from .errors import Forbidden, NotFound
@@ -25,6 +26,39 @@ def review_override(*, actor, attempt: Attempt, node: str, met=None, avoided=Non
     change = {key: value for key, value in (("met", met), ("avoided", avoided)) if value is not None}
     return assessment_services.attempt_override(attempt=attempt, actor=actor, overrides={node: change},
                                                 reason=reason)
+
+
+def reply_mark_reviewed(*, actor, attempt: Attempt, node: str, reviewed: bool = True) -> bool:
+    """File one written reply of a graded attempt as reviewed (or, with `reviewed` False, as not yet).
+    Idempotent; changes no score. Refused like a missing attempt to anyone who may not (courses/access.py),
+    and for a node that holds no reply of this attempt. Returns the reply's new state."""
+    if not access.may_mark_reply_reviewed(user=actor, attempt=attempt):
+        raise NotFound.single("not_found", gettext("No such attempt."))
+    if node not in {s["node"] for s in attempt.answers.get("steps", []) if "reply" in s}:
+        raise NotFound.single("not_found", gettext("No such reply."), "node")
+    if reviewed:
+        try:
+            with transaction.atomic():
+                ReplyReview.objects.get_or_create(attempt=attempt, node=node, defaults={"reviewed_by": actor})
+        except IntegrityError:
+            pass  # marked at the same moment by someone else: reviewed either way
+    else:
+        ReplyReview.objects.filter(attempt=attempt, node=node).delete()
+    return reviewed
+
+
+REPLY_FILTERS = ("unreviewed", "reviewed", "all")
+
+
+def replies_by_review(rows: list[dict], *, show: str = "unreviewed") -> list[dict]:
+    """The reply rows (attempt, node) with `reviewed` (bool) set, keeping those `show` asks for
+    ("unreviewed", "reviewed" or "all"; anything else is "unreviewed"). One query."""
+    marked = set(ReplyReview.objects.filter(attempt_id__in={r["attempt"] for r in rows})
+                 .values_list("attempt_id", "node")) if rows else set()
+    show = show if show in REPLY_FILTERS else "unreviewed"
+    for row in rows:
+        row["reviewed"] = (row["attempt"], row["node"]) in marked
+    return [r for r in rows if show == "all" or r["reviewed"] == (show == "reviewed")]
 
 
 def review_reverse(*, actor, attempt: Attempt, grading_id, reason: str) -> Grading:

@@ -353,11 +353,33 @@ def class_progress(request, class_id):
 
 @teacher_required
 def class_replies(request, class_id):
+    """The class's written replies, not yet reviewed by default (?show=reviewed or all for the others)."""
     school_class = _class(request, class_id)
+    show = request.GET.get("show", "unreviewed")
+    show = show if show in reviews.REPLY_FILTERS else "unreviewed"
     return render(request, "frontend/class_replies.html", {
-        "section": "teach", "tab": "replies", "school_class": school_class,
-        "replies": course_selectors.class_replies(school_class=school_class),
+        "section": "teach", "tab": "replies", "school_class": school_class, "show": show,
+        "replies": reviews.replies_by_review(course_selectors.class_replies(school_class=school_class), show=show),
     })
+
+
+@require_POST
+@teacher_required
+def reply_reviewed(request, class_id, attempt_id):
+    """File a reply as reviewed, or back (reviewed=0): courses.reviews.reply_mark_reviewed."""
+    school_class = _class(request, class_id)
+    attempt = course_selectors.class_reply_attempt(school_class=school_class, attempt_id=attempt_id)
+    if attempt is None:
+        raise Http404
+    node, reviewed = request.POST.get("node", ""), request.POST.get("reviewed", "1") != "0"
+    try:
+        reviews.reply_mark_reviewed(actor=request.user, attempt=attempt, node=node, reviewed=reviewed)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("Filed under “Reviewed”.") if reviewed else _("Filed under “Not reviewed yet”."))
+    show = request.POST.get("show", "unreviewed")
+    query = urlencode({"show": show if show in reviews.REPLY_FILTERS else "unreviewed"})
+    return redirect(reverse("frontend:class-replies", args=[school_class.pk]) + f"?{query}")
 
 
 @require_POST

@@ -67,6 +67,8 @@ urlpatterns = [
     path("teach/classes/<str:class_id>/progress/", teach.class_progress, name="class-progress"),
     path("teach/classes/<str:class_id>/replies/", teach.class_replies, name="class-replies"),
     path("teach/classes/<str:class_id>/replies/<str:attempt_id>/override/", teach.override, name="override"),
+    path("teach/classes/<str:class_id>/replies/<str:attempt_id>/reviewed/", teach.reply_reviewed,
+         name="reply-reviewed"),
     # academy staff
     path("academy/", academy.academy_home, name="academy"),
     path("academy/verifications/", academy.verifications, name="verifications"),

@@ -210,6 +210,11 @@ TABLE = [
     # the stranger's trick: their own second account in their own class
     Row("POST", "/teach/classes/{alt_class}/replies/{alt_attempt}/override/",
         class_owner(302, owner="two_account_teacher"), data=form(**REVIEW), writers={"admin"}),
+    # filing a reply as reviewed changes no score: the class's teacher, verified or not (and an admin)
+    Row("GET", "/teach/classes/{class}/replies/{attempt}/reviewed/", post_only()),
+    Row("POST", "/teach/classes/{class}/replies/{attempt}/reviewed/", class_owner(302), data=form(node="reply1")),
+    Row("POST", "/teach/classes/{unverified_class}/replies/{attempt}/reviewed/",
+        class_owner(302, owner="unverified_teacher"), data=form(node="reply1")),
     # academy staff
     Row("GET", "/academy/", staff(200)),
     Row("GET", "/academy/verifications/", staff(200)),

@@ -331,9 +331,10 @@ def test_a_class_s_replies_page_is_a_fixed_number_of_queries_for_2_or_12_graded_
 
 # 1 the signed-in user, 2 the class (its teacher's access check), 3 the paths of the modules assigned to
 # the class (courses.access.class_attempts bounds the attempts by them), 4 the latest graded scenario
-# attempts with their learners, exercises and versions. Each version's document is normalised once per
-# process, so labels and prompts cost no query.
-REPLIES = 4
+# attempts with their learners, exercises and versions, 5 which of their replies are filed as reviewed
+# (courses.reviews.replies_by_review). Each version's document is normalised once per process, so labels
+# and prompts cost no query.
+REPLIES = 5
 
 
 def test_the_teacher_s_verification_page_is_a_fixed_number_of_queries_for_2_or_12_past_requests(school, budget):
