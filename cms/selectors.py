@@ -87,8 +87,8 @@ def published_course(course_id: int) -> CoursePage | None:
 def course_structure(course: CoursePage) -> list[dict]:
     """Live modules with their live lessons and embedded exercise ids, in tree order.
 
-    Cached (see above); on a miss three queries whatever the size: modules,
-    lessons, lesson-exercise links. Each call returns its own copy.
+    Cached (see above); on a miss five queries whatever the size: the modules and the lessons (two
+    each: live() reads the unpublished pages' paths first), the lesson-exercise links. Each call returns its own copy.
     """
     return _cached(f"cms:structure:{course.pk}", lambda: _course_structure(course))
 
@@ -168,14 +168,12 @@ def published_lessons():
     return LessonPage.objects.live().public()
 
 
-def search_published(query: str, limit: int = 20) -> list[dict]:
-    """Published courses then published lessons matching `query` (Wagtail's search backend:
-    the database backend by default, PostgreSQL full text on PostgreSQL)."""
-    courses = [{"type": "course", "id": c.pk, "title": c.title, "summary": c.summary}
-               for c in published_courses().search(query)[:limit]]
-    lessons = [{"type": "lesson", "id": p.pk, "title": p.title, "summary": p.summary}
-               for p in published_lessons().search(query)[:limit]]
-    return courses + lessons
+def search_published(query: str, limit: int = 20, language: str = "") -> list[dict]:
+    """Published courses then published lessons matching `query`, each best first: case and accents
+    folded, words stemmed, in titles, summaries and body text (cms/search.py)."""
+    from .search import search_pages
+
+    return search_pages(query, language=language, limit=limit)
 
 
 def catalogue(*, ui_language: str, q: str = "", language: str = "", level: str = "", competency: str = "") -> list:
@@ -206,25 +204,30 @@ def exercise_lesson(*, exercise) -> int | None:
 
 
 def catalogue_courses(*, ui_language: str | None, language: str = "", level: str = "", competency: str = "",
-                      q: str = ""):
+                      q: str = "", every_language: bool = False):
     """The catalogue's courses, for the site's page and GET /api/v1/courses/ alike.
 
     Without a language filter, the courses in the interface language (falling
-    back to the original of a course with no translation); with one, the
-    courses in that language. `level`, `competency` and `q` (title or
-    summary) narrow it.
+    back to the original of a course with no translation), or with
+    `every_language` (the site's "Any") the courses of every content language;
+    with one, the courses in that language. `level`, `competency` and `q`
+    narrow it; `q` as search finds it (cms/search.py: the course's title,
+    summary or any of its lessons' text, accents and case folded, stemmed).
     """
-    from django.db.models import Q
-
-    qs = courses_for_language(language or ui_language)
     if language:
-        qs = qs.filter(locale__language_code=language)
+        qs = courses_for_language(language).filter(locale__language_code=language)
+    elif every_language:
+        qs = published_courses()
+    else:
+        qs = courses_for_language(ui_language)
     if level:
         qs = qs.filter(level=level)
     if competency:
         qs = qs.filter(competencies__icontains=f'"{competency}"')
     if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q))
+        from .search import matching_course_ids
+
+        qs = qs.filter(pk__in=matching_course_ids(q, language=language))
     return qs
 
 
@@ -258,7 +261,8 @@ def academies_by_path() -> dict[str, dict]:
 
 
 def course_translations(courses) -> dict:
-    """translation_key -> live language codes, in one query."""
+    """translation_key -> live language codes, in three queries: published_courses()'s two (the
+    unpublished pages' paths, the view restrictions), then the translations."""
     keys = {c.translation_key for c in courses}
     out: dict = {}
     for key, code in published_courses().filter(translation_key__in=keys).values_list(

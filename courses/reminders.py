@@ -129,7 +129,8 @@ def digest_period(now: datetime) -> str | None:
 
 def digest_teachers(*, period_key: str) -> list[int]:
     """Teachers with an open class that has a student, who have the digest on and have not had this
-    week's. Three queries."""
+    week's. Four queries: the open classes' teachers, those of them mail reaches, those who had this
+    week's, and their preferences."""
     teacher_ids = set(SchoolClass.objects.filter(archived_at__isnull=True).filter(
         Exists(ClassMembership.objects.filter(school_class=OuterRef("pk")))).values_list("teacher_id", flat=True))
     reachable = _recipients(teacher_ids)
