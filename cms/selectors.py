@@ -178,7 +178,8 @@ def search_published(query: str, limit: int = 20, language: str = "") -> list[di
 
 def catalogue(*, ui_language: str, q: str = "", language: str = "", level: str = "", competency: str = "") -> list:
     """Published courses for the site's catalogue page, filtered as GET /api/v1/courses/ filters them,
-    each with its academy's name (`academy_name`). Two queries: the courses with their covers, the academies."""
+    each with its academy's name (`academy_name`). Four queries: published_courses()'s two (the unpublished
+    pages' paths, the view restrictions), the courses with their covers, the academies."""
     qs = catalogue_courses(ui_language=ui_language, language=language, level=level, competency=competency, q=q)
     courses = list(qs.select_related("cover_image"))
     academies = academies_by_path()
