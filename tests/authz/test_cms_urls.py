@@ -12,6 +12,7 @@ actor dimension. The last test fails when config/urls.py gains a top-level prefi
 (API, site, CMS) has a row for.
 """
 import pytest
+from django.conf import settings
 
 from .world import ACTORS, SECRET, browser
 
@@ -68,6 +69,8 @@ TABLE = [
     Row("/django-admin/login/", cells(SITE, (200, "anonymous", "deleted"), admin=302), marker=None),
     # Wagtail serves a document to whoever has its link: lessons link them for learners
     Row("/documents/{document}/{document_file}", cells(200), marker=None),
+    # uploads (images, recordings) likewise, where the web process serves MEDIA_URL itself (config/urls.py)
+    *([Row("/media/{image_file}", cells(200), marker=None)] if settings.SERVE_MEDIA else []),
 ]
 
 # Cells that fail because of the code: (path, actor) -> why. strict: fixing the code fails them.
@@ -150,7 +153,8 @@ def test_every_top_level_url_prefix_has_a_table():
     paths = [path for _, path, *_ in API_TABLE] + [row.path for row in (*SITE_TABLE, *OTHER_TABLE, *TABLE)]
     uncovered = []
     for pattern in urlpatterns:
-        prefix = "/" + str(pattern.pattern)
+        # a regular expression's route (the uploads' `^media/(?P<path>.*)$`) by its literal start
+        prefix = "/" + str(pattern.pattern).removeprefix("^").split("(", 1)[0]
         if prefix == "/":
             covered = bool(SITE_TABLE)  # frontend/urls.py: every pattern has a row (test_site_urls)
         else:

@@ -141,7 +141,8 @@ def _cms_objects(academy) -> dict:
     document.file.save(f"{SECRET}.txt", ContentFile(b"The answer key."), save=True)
     exercise = import_exercise(academy, visibility="course", title=f"{SECRET} exercise", slug=f"{SECRET}-exercise")
     return {"draft_page": draft.pk, "image": image.pk, "document": document.pk, "secret_exercise": exercise.pk,
-            "document_file": document.file.name.rsplit("/", 1)[-1], "draft_path": _below_home(draft)}
+            "document_file": document.file.name.rsplit("/", 1)[-1], "image_file": image.file.name,
+            "draft_path": _below_home(draft)}
 
 
 def build_world() -> World:
