@@ -99,7 +99,9 @@ def _entry(kind: str, page, language: str, course_id: int, body: str = "") -> di
 
 
 def build_index() -> list[dict]:
-    """An entry per published course and lesson, in tree order: three queries whatever the size."""
+    """An entry per published course and lesson, in tree order: six queries whatever the size, three for
+    the courses and three for the lessons (live()'s unpublished pages' paths, public()'s view restrictions,
+    the pages)."""
     from .models import LessonPage
     from .selectors import published_courses
 
