@@ -20,6 +20,7 @@ def home(request):
     context = {"section": "home"}
     if request.user.is_authenticated and not is_teacher(request.user) and not is_academy_staff(request.user):
         context["overview"] = course_selectors.learner_overview(learner=request.user)[:3]
+        context["due"] = course_selectors.learner_due(learner=request.user)
     return render(request, "frontend/home.html", context)
 
 
