@@ -9,7 +9,7 @@ from django.db.models import Count, prefetch_related_objects
 from django.utils import timezone
 from wagtail.models import Page
 
-from accounts.privacy import display_name
+from accounts.privacy import FORMER_PREFIX, display_name, display_names, is_former
 from assessments.models import Attempt, Exercise
 from assessments.selectors import attempt_replies
 from cms.models import LessonExercise, LessonPage, ModulePage
@@ -188,8 +188,16 @@ def class_roster_members(*, school_class: SchoolClass):
 def class_roster(*, school_class: SchoolClass, members=None) -> list[dict]:
     """The class's members (or the page `members` of class_roster_members) by display name, `name`:
     a teacher never sees a learner's email. One query."""
-    members = class_roster_members(school_class=school_class) if members is None else members
-    return [{"id": m.student_id, "name": display_name(m.student.username), "joined_at": m.joined_at,
+    whole = members is None
+    members = list(class_roster_members(school_class=school_class) if whole else members)
+    # Former learners are numbered among the whole class's (accounts.privacy.display_names); a page of the
+    # API's roster that holds one asks the class's former learners (one query, only then).
+    everyone = {m.student_id: m.student.username for m in members}
+    if not whole and any(is_former(username) for username in everyone.values()):
+        everyone.update(school_class.memberships.filter(student__username__startswith=FORMER_PREFIX)
+                        .values_list("student_id", "student__username"))
+    names = display_names(everyone.items())
+    return [{"id": m.student_id, "name": names[m.student_id], "joined_at": m.joined_at,
              "last_activity_at": m.student.last_activity_at} for m in members]
 
 

@@ -50,12 +50,10 @@ TOO_MANY = _lazy("Too many tries. Wait a minute and try again.")
 
 
 def landing(user) -> str:
-    """Where a sign-in lands without a `next`: the page each person starts from. A teacher, verified or not,
-    lands on their classes; staff on their academy; a learner on their home."""
+    """Where a sign-in lands without a `next`: a teacher, verified or not, on their classes ("My classes");
+    everyone else on their home page."""
     if user.role == Role.TEACHER:
         return reverse("frontend:teach")
-    if user.role == Role.ACADEMY_STAFF:
-        return reverse("frontend:academy")
     return reverse("frontend:home")
 
 

@@ -78,6 +78,13 @@ def test_former_learners_are_distinct_rows_numbered_the_same_on_every_page(teach
     page = signed_in(teacher).get(f"/teach/classes/{klass.pk}/progress/").content.decode()
     assert page.count("Former learner 1") >= 1 and page.count("Former learner 2") >= 1
     assert not any(name in page for name in old_names)
+    roster = signed_in(teacher).get(f"/teach/classes/{klass.pk}/").content.decode().split('id="roster"')[1]
+    assert "Former learner 1" in roster and "Former learner 2" in roster
+    paged = {}  # a page of one row numbers its former learner as the whole class does
+    for number in (1, 2, 3):
+        rows = as_user(teacher).get(f"/api/v1/classes/{klass.pk}/students/?page_size=1&page={number}").json()
+        paged.update({r["id"]: r["username"] for r in rows["results"]})
+    assert (paged[first.pk], paged[second.pk]) == ("Former learner 1", "Former learner 2")
     matrix = as_user(teacher).get(f"/api/v1/classes/{klass.pk}/progress/").json()
     assert sorted(r["username"] for r in matrix["students"])[:2] == ["Former learner 1", "Former learner 2"]
 
