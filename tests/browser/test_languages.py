@@ -20,7 +20,7 @@ from cms.models import CoursePage, LessonPage
 from courses import services as course_services
 from courses.models import SchoolClass
 
-from .conftest import DESKTOP, check_accessibility
+from .conftest import DESKTOP, check_accessibility, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -228,6 +228,8 @@ def test_arabic_is_right_to_left_with_english_content_left_to_right_and_passes_a
                 page.set_viewport_size(viewport)
                 check_accessibility(page, f"{name} in Arabic at {viewport['width']} px")
             page.set_viewport_size(DESKTOP)
+            if name in ("catalogue", "result"):  # README's pictures of the Arabic interface
+                screenshot(page, f"{name}-arabic")
 
         visit(page, check)
 
