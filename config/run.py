@@ -246,7 +246,7 @@ def production_like(base: str) -> None:
     readable log lines; and the demo."""
     env = os.environ
     env.setdefault("DEBUG", "false")
-    if not env.get("SECRET_KEY"):
+    if not env.get("SECRET_KEY") and not env.get("DJANGO_SECRET_KEY"):
         env["SECRET_KEY"] = installation_secret()
     env.setdefault("ALLOWED_HOSTS", ",".join(dict.fromkeys(["localhost", "127.0.0.1", "[::1]", HOST])))
     env.setdefault("CSRF_TRUSTED_ORIGINS", base)

@@ -28,7 +28,8 @@ DEBUG = env_bool("DEBUG", True)
 DEMO_MODE = env_bool("PARLEY_DEMO", DEBUG)
 
 _DEV_SECRET = "dev-only-insecure-key-change-me"
-SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else "")
+# SECRET_KEY, or DJANGO_SECRET_KEY as many hosts name it; `make run` makes one into var/secret_key (config/run.py).
+SECRET_KEY = env_str("SECRET_KEY") or env_str("DJANGO_SECRET_KEY") or (_DEV_SECRET if DEBUG else "")
 if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50):
     raise ConfigError("SECRET_KEY must be set to a random string of 50+ characters when DEBUG is off.")
 

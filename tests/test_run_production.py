@@ -10,9 +10,9 @@ from config import run
 
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path):
-    for name in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "PARLEY_DEMO", "PARLEY_SERVE_MEDIA",
-                 "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "LOG_FORMAT",
-                 "WAGTAILADMIN_BASE_URL"):
+    for name in ("DEBUG", "SECRET_KEY", "DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "PARLEY_DEMO",
+                 "PARLEY_SERVE_MEDIA", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
+                 "LOG_FORMAT", "WAGTAILADMIN_BASE_URL"):
         # Set, then removed: monkeypatch then removes what production_like() sets, after the test.
         monkeypatch.setenv(name, "")
         monkeypatch.delenv(name)
@@ -43,6 +43,13 @@ def test_a_secret_key_in_the_environment_wins_and_none_is_written(clean_env, mon
     monkeypatch.setenv("SECRET_KEY", "k" * 60)
     run.production_like("http://127.0.0.1:8000")
     assert os.environ["SECRET_KEY"] == "k" * 60
+    assert not clean_env.exists()
+
+
+def test_django_secret_key_in_the_environment_wins_too(clean_env, monkeypatch):
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "d" * 60)
+    run.production_like("http://127.0.0.1:8000")
+    assert "SECRET_KEY" not in os.environ
     assert not clean_env.exists()
 
 
