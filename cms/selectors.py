@@ -180,7 +180,9 @@ def catalogue(*, ui_language: str, q: str = "", language: str = "", level: str =
     """Published courses for the site's catalogue page, filtered as GET /api/v1/courses/ filters them,
     each with its academy's name (`academy_name`). Four queries: published_courses()'s two (the unpublished
     pages' paths, the view restrictions), the courses with their covers, the academies."""
-    qs = catalogue_courses(ui_language=ui_language, language=language, level=level, competency=competency, q=q)
+    # "Any" language on the site is every content language (the API's default stays the interface's).
+    qs = catalogue_courses(ui_language=ui_language, language=language, level=level, competency=competency, q=q,
+                           every_language=True)
     courses = list(qs.select_related("cover_image"))
     academies = academies_by_path()
     for course in courses:
