@@ -39,3 +39,10 @@ def test_django_reads_each_catalogue(code, text):
     with translation.override(code):
         assert translation.gettext("My progress") == text
         assert translation.get_language_bidi() is (code == "ar")
+
+
+@pytest.mark.parametrize(("code", "direction"), [("ar", "rtl"), ("en", "ltr"), ("fr", "ltr"), ("zz", "auto")])
+def test_content_is_given_the_direction_of_its_language(code, direction):
+    from frontend.templatetags.bidi import text_dir
+
+    assert text_dir(code) == direction
