@@ -25,7 +25,7 @@ from assessments.services import REVIEW_KINDS
 from notices import services as notices
 from notices.models import Kind, SentNotice
 
-from . import progress, selectors
+from . import progress, reviews, selectors
 from .models import Assignment, ClassInvitation, ClassMembership, Extension, SchoolClass, TeacherVerification
 
 OVERDUE_WINDOW = timedelta(days=7)
@@ -144,7 +144,8 @@ def teacher_digest(*, teacher_id: int, period_key: str, now: datetime) -> dict |
     none of their classes has anyone behind or a reply to review (no mail that says nothing).
     Behind: a module assigned to the class past the learner's due date and not finished. Awaiting
     review: a graded written reply of the last seven days among the class's latest fifty
-    (selectors.class_replies) whose attempt no teacher or staff member has reviewed."""
+    (selectors.class_replies) whose attempt no teacher or staff member has reviewed, by an override or
+    by filing the reply as reviewed."""
     since = now - timedelta(days=7)
     classes = []
     for school_class in SchoolClass.objects.filter(teacher_id=teacher_id, archived_at__isnull=True).order_by("name",
@@ -156,8 +157,9 @@ def teacher_digest(*, teacher_id: int, period_key: str, now: datetime) -> dict |
                    if r["graded_at"] and r["graded_at"] >= since]
         reviewed = set(Grading.objects.filter(attempt_id__in={r["attempt"] for r in replies}, kind__in=REVIEW_KINDS)
                        .values_list("attempt_id", flat=True)) if replies else set()
-        waiting = [{"student": r["student"], "exercise": r["exercise"]} for r in replies
-                   if r["attempt"] not in reviewed]
+        # A reply filed as reviewed on the replies page (courses.reviews) waits no more than an overridden one.
+        waiting = [{"student": r["student"], "exercise": r["exercise"]}
+                   for r in reviews.replies_by_review(replies, show="unreviewed") if r["attempt"] not in reviewed]
         if behind or waiting:
             classes.append({
                 "name": school_class.name, "behind": behind, "replies": waiting[:DIGEST_REPLIES],

@@ -144,3 +144,11 @@ def test_the_sweep_sends_an_invitation_whose_publish_was_lost(school):
     assert tasks.mail_sweep.delay().get() == 1
     assert tasks.mail_sweep.delay().get() == 0
     assert [m.to for m in mail.outbox] == [["new@example.org"]]
+
+
+def test_a_reply_filed_as_reviewed_no_longer_awaits_review(school, replying):
+    """Issue 20, finding 9: "Mark as reviewed" on the replies page counts as a review for the digest."""
+    teacher = school["teacher"]
+    reviews.reply_mark_reviewed(actor=teacher, attempt=replying["attempt"], node="reply1")
+    now = replying["attempt"].graded_at + timedelta(hours=1)
+    assert reminders.teacher_digest(teacher_id=teacher.pk, period_key=WEEK, now=now) is None
