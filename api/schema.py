@@ -14,7 +14,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.views import APIView
 
-from . import serializers as s
+from .serializers import errors as s
 
 ERROR_DESCRIPTIONS = {
     400: "The input is invalid: one entry per problem, `attr` names the field (a path such as "

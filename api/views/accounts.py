@@ -12,9 +12,10 @@ from accounts import audit, privacy, services
 from accounts.models import ApiToken, AuditEvent
 from accounts.services import token_issue, token_revoke, user_register
 
-from .. import serializers as s
 from ..permissions import IsAcademyStaff
 from ..schema import AutoSchema, error_responses
+from ..serializers import accounts as s
+from ..serializers.common import AcceptedOut
 from ..throttles import AuthAccountThrottle, AuthAddressThrottle, AuthEmailThrottle, PasswordCheckThrottle
 from .base import validated
 
@@ -115,7 +116,7 @@ class EmailResendView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [AuthAddressThrottle, AuthEmailThrottle]
 
-    @extend_schema(request=s.EmailResendIn, responses={202: s.AcceptedOut}, tags=["accounts"],
+    @extend_schema(request=s.EmailResendIn, responses={202: AcceptedOut}, tags=["accounts"],
                    description="Mail a new confirmation link if an account with that address still needs one. "
                                "The answer is the same for every address. Limited per address and per email.")
     def post(self, request):

@@ -26,8 +26,8 @@ from cms.selectors import (
 from courses import progress, selectors, services
 from courses.models import Enrolment
 
-from .. import serializers as s
 from ..schema import error_responses
+from ..serializers import catalogue as s
 from .base import int_or_404, validated
 
 LIST_PARAMS = [

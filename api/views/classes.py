@@ -18,10 +18,11 @@ from assessments.selectors import attempt_replies
 from courses import bulk_invitations, progress, selectors, services
 from courses.models import SchoolClass
 
-from .. import serializers as s
 from ..parsers import JSONParser
 from ..permissions import IsStudent, IsTeacher
 from ..schema import error_responses
+from ..serializers import classes as s
+from ..serializers.common import AcceptedOut
 from ..throttles import InvitationThrottle, JoinAccountThrottle, JoinAddressThrottle, invitation_budget_wait
 from .base import int_or_404, validated
 
@@ -279,7 +280,7 @@ class ClassInvitationsView(APIView):
         school_class = services.access_class(user=request.user, class_id=class_id)
         return Response({"results": selectors.class_invitations(school_class=school_class)})
 
-    @extend_schema(request=s.InvitationIn, responses={202: s.AcceptedOut, **error_responses(409)}, tags=["classes"],
+    @extend_schema(request=s.InvitationIn, responses={202: AcceptedOut, **error_responses(409)}, tags=["classes"],
                    description="Invite an address to the class. The answer is the same whether or not the "
                                "address has an account; the address gets a mail, and the invitation waits on "
                                "its owner's \"My classes\" (now, or once they sign up with it).")

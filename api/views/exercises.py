@@ -14,9 +14,9 @@ from assessments.models import Attempt, Exercise, RegradeBatch
 from courses import reviews
 from courses.access import attemptable_exercise, may_read_attempt, may_see_staff_details
 
-from .. import serializers as s
 from ..permissions import IsAcademyStaff, IsTeacher
 from ..schema import error_responses
+from ..serializers import exercises as s
 from ..throttles import AttemptThrottle
 from .base import int_or_404, validated
 

@@ -14,8 +14,8 @@ from rest_framework.views import APIView
 from accounts.models import WorkerHeartbeat
 from config.celery import app
 
-from .. import serializers as s
 from ..errors import error_body
+from ..serializers import health as s
 
 
 def _broker_ok() -> bool:

@@ -8,9 +8,9 @@ from rest_framework.views import APIView
 from courses import access, selectors, services
 from courses.models import TeacherVerification
 
-from .. import serializers as s
 from ..permissions import IsAcademyStaff, IsTeacher
 from ..schema import error_responses
+from ..serializers import verifications as s
 from .base import validated
 
 
