@@ -10,7 +10,9 @@ format. These forms add what it does not check, before anything is stored:
   and no SVG/HTML/XML document whatever the name;
 - documents: a size limit (WAGTAILDOCS_MAX_UPLOAD_SIZE, or 10 MB when unset), and
   content that matches the extension: `%PDF-` for PDF, UTF-8 text with
-  no NUL bytes, not an HTML/SVG/XML document, for txt/csv/srt/vtt ("WEBVTT" header for vtt).
+  no NUL bytes, not an HTML/SVG/XML document, for txt/csv/srt/vtt ("WEBVTT" header for vtt);
+- audio and video (wagtailmedia): a size limit (MEDIA_MAX_UPLOAD_BYTES) and the container's
+  signature at the start of the file, as its extension says (Ogg, MP3, MP4/M4A, FLAC, WAV, WebM).
 
 Errors are attached to the `file` field, so the multiple uploader rejects the
 file outright instead of keeping it as a pending upload.
@@ -18,6 +20,7 @@ file outright instead of keeping it as a pending upload.
 Enable with (config/settings.py):
     WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.uploads.SafeImageForm"
     WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.uploads.SafeDocumentForm"
+    WAGTAILMEDIA["MEDIA_FORM_BASE"] = "cms.uploads.SafeMediaForm"
 """
 import os
 import re
@@ -30,6 +33,7 @@ from PIL import Image
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
+from wagtailmedia.forms import BaseMediaForm
 
 # Pillow format name -> extensions a file of that format may carry.
 IMAGE_FORMATS = {"PNG": {"png"}, "JPEG": {"jpg", "jpeg"}, "WEBP": {"webp"}, "AVIF": {"avif"}}
@@ -161,4 +165,51 @@ class SafeDocumentForm(BaseDocumentForm):
         f = self.cleaned_data.get("file")
         if f and "file" in self.changed_data:
             check_document(f)
+        return f
+
+
+DEFAULT_MAX_MEDIA_BYTES = 50 * 1024 * 1024
+
+
+def _mp3(head: bytes) -> bool:  # an ID3 tag, or straight into an MPEG audio frame
+    return head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0)
+
+
+# Extension -> how a file of that container starts.
+MEDIA_SIGNATURES = {
+    "ogg": lambda h: h.startswith(b"OggS"), "opus": lambda h: h.startswith(b"OggS"),
+    "ogv": lambda h: h.startswith(b"OggS"), "mp3": _mp3, "flac": lambda h: h.startswith(b"fLaC"),
+    "wav": lambda h: h[:4] == b"RIFF" and h[8:12] == b"WAVE", "webm": lambda h: h.startswith(b"\x1a\x45\xdf\xa3"),
+    "m4a": lambda h: h[4:8] == b"ftyp", "mp4": lambda h: h[4:8] == b"ftyp",
+}
+
+
+def max_media_bytes() -> int:
+    return getattr(settings, "MEDIA_MAX_UPLOAD_BYTES", None) or DEFAULT_MAX_MEDIA_BYTES
+
+
+def check_media(f) -> None:
+    """Raise ValidationError unless `f` is within the size limit and starts as its extension's container."""
+    limit = max_media_bytes()
+    if f.size is not None and f.size > limit:
+        raise ValidationError(f"This file is too big ({filesizeformat(f.size)}); the limit is "
+                              f"{filesizeformat(limit)}.", code="file_too_large")
+    extension = os.path.splitext(f.name or "")[1].lower().lstrip(".")
+    signature = MEDIA_SIGNATURES.get(extension)
+    if signature is None:
+        raise ValidationError(f"Files of type .{extension} are not accepted; allowed: "
+                              f"{', '.join(sorted(MEDIA_SIGNATURES))}.", code="invalid_extension")
+    if not signature(_read(f, 16)):
+        raise ValidationError(f"This file is named .{extension} but its content is not that kind of recording.",
+                              code="content_mismatch")
+
+
+class SafeMediaForm(BaseMediaForm):
+    """WAGTAILMEDIA["MEDIA_FORM_BASE"]: wagtailmedia's add, edit and chooser upload forms use it
+    (wagtailmedia itself checks only the extension)."""
+
+    def clean_file(self):
+        f = self.cleaned_data.get("file")
+        if f and "file" in self.changed_data:
+            check_media(f)
         return f

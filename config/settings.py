@@ -175,9 +175,11 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "vtt", "srt", "csv"]
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.uploads.SafeImageForm"
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.uploads.SafeDocumentForm"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("DOCUMENT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+MEDIA_MAX_UPLOAD_BYTES = env_int("MEDIA_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 # Audio and video for lessons (wagtailmedia); captions are WebVTT documents beside them (cms/blocks.py).
 WAGTAILMEDIA = {
     "MEDIA_MODEL": "wagtailmedia.Media",
+    "MEDIA_FORM_BASE": "cms.uploads.SafeMediaForm",  # size limit, content as the extension says
     "AUDIO_EXTENSIONS": ["ogg", "opus", "mp3", "m4a", "flac", "wav"],
     "VIDEO_EXTENSIONS": ["mp4", "webm", "ogv"],
 }
