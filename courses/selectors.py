@@ -5,7 +5,7 @@ Nothing here writes. Percentages and completion come from courses.progress (one 
 progress.lesson_completed); attempts explained with their version's texts from assessments.selectors;
 published content from cms.selectors. These functions only put them in the shape a caller needs.
 """
-from django.db.models import Count, prefetch_related_objects
+from django.db.models import Count, OuterRef, Subquery, prefetch_related_objects
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -137,9 +137,12 @@ def my_classes(*, learner) -> list[dict]:
                        .select_related("school_class__teacher").order_by("-joined_at", "-id"))
     class_ids = [m.school_class_id for m in memberships]
     modules: dict[int, list[dict]] = {cid: [] for cid in class_ids}
+    # The learner's own extension is their due date here too, as in learner_due (a subquery, not a query).
+    own = Extension.objects.filter(assignment=OuterRef("pk"), student=learner).values("due_at")[:1]
     for a in (Assignment.objects.filter(school_class_id__in=class_ids).select_related("module")
-              .order_by("due_at", "id")):
-        modules[a.school_class_id].append({"id": a.module_id, "title": a.module.title, "due_at": a.due_at})
+              .annotate(own_due_at=Subquery(own)).order_by("due_at", "id")):
+        modules[a.school_class_id].append({"id": a.module_id, "title": a.module.title,
+                                           "due_at": a.own_due_at or a.due_at})
     teacher_ids = {m.school_class.teacher_id for m in memberships}
     verified = set(TeacherVerification.objects.filter(
         teacher_id__in=teacher_ids, state=TeacherVerification.State.VERIFIED, revoked_at__isnull=True,

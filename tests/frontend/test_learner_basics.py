@@ -123,6 +123,13 @@ def test_the_learners_own_extension_date_wins(due_setup, student):
     assert modules[overdue.pk]["overdue"] and not modules[overdue.pk]["extended"]
 
 
+def test_my_classes_gives_the_learners_own_extension_date_too(due_setup, student):
+    _overdue, extended = due_setup
+    [row] = selectors.my_classes(learner=student)
+    dates = {m["id"]: m["due_at"] for m in row["teacher_sees"]["modules"]}
+    assert dates[extended.module_id] == extended.extensions.get(student=student).due_at
+
+
 def test_a_completed_module_is_not_overdue(course, klass, student):
     course_services.class_join(student=student, join_code=klass.join_code)
     first = course_modules(course)[0]
