@@ -68,7 +68,8 @@ def test_a_valid_upload_creates_the_exercise_and_opens_its_authoring_screen(edit
     response = upload(client, SPEC_SCENARIO, visibility="practice")
 
     exercise = Exercise.objects.get()
-    assert response.status_code == 302 and response["Location"] == url("authoring", exercise.pk)
+    # "#main": the page opens at its top, where the message is (issue 20, finding 15)
+    assert response.status_code == 302 and response["Location"] == url("authoring", exercise.pk) + "#main"
     assert (exercise.academy, exercise.slug, exercise.kind, exercise.visibility) == (
         academy_a, "shared-river", "scenario", "practice")
     version = exercise.current_version
@@ -146,7 +147,7 @@ def test_uploading_the_same_document_again_makes_no_version_and_a_change_makes_o
     exercise = Exercise.objects.get()
 
     response = upload(client, SPEC_SCENARIO)
-    assert response["Location"] == url("authoring", exercise.pk)
+    assert response["Location"] == url("authoring", exercise.pk) + "#main"
     assert stored() == (1, 1)
     assert "unchanged" in page_text(client.get(response["Location"]))
 
@@ -217,7 +218,7 @@ def test_the_authoring_screen_draws_every_node_beside_the_validation_state(scena
         ["Active listening listening", "1", "5", "-2"], ["Judgement judgement", "2", "0", "-3"]]
     version = scenario_a.current_version
     assert table_rows(response, "parley-version") == [
-        ["1 (current)", f"{version.created_at:%Y-%m-%d %H:%M}", "—", "JSON"]]
+        ["1 (current)", f"{version.created_at:%Y-%m-%d %H:%M}", "—", "first version", "0", "JSON"]]
     assert "Download JSON" in response.content.decode() and url("download", scenario_a.pk) in response.content.decode()
 
 
@@ -227,8 +228,9 @@ def test_the_versions_are_listed_newest_first_with_their_dates(scenario_a, edito
                 {"document": json_file({**ALPHA, "summary": "Second take."})})
     first, second = ExerciseVersion.objects.filter(exercise=scenario_a).order_by("number")
     assert table_rows(client.get(url("authoring", scenario_a.pk)), "parley-version") == [
-        ["2 (current)", f"{second.created_at:%Y-%m-%d %H:%M}", editor_a.username, "JSON"],
-        ["1", f"{first.created_at:%Y-%m-%d %H:%M}", "—", "JSON"],
+        ["2 (current)", f"{second.created_at:%Y-%m-%d %H:%M}", editor_a.username, "other settings changed", "0",
+         "JSON"],
+        ["1", f"{first.created_at:%Y-%m-%d %H:%M}", "—", "first version", "0", "JSON"],
     ]
 
 
@@ -303,7 +305,7 @@ def test_replacing_makes_a_new_version_or_nothing_and_lists_problems_on_the_scre
 
     response = client.post(target, {"document": json_file({**SPEC_SCENARIO, "pass_threshold": 75}),
                                     "visibility": "practice"})
-    assert response.status_code == 302 and response["Location"] == target
+    assert response.status_code == 302 and response["Location"] == target + "#main"
     scenario_a.refresh_from_db()
     assert (scenario_a.current_version.number, scenario_a.current_version.pass_threshold) == (2, 75)
     assert scenario_a.visibility == "practice"
