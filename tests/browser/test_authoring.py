@@ -61,7 +61,7 @@ def test_an_editor_uploads_fixes_and_replaces_a_scenario_in_the_admin(live_serve
     page.set_input_files("input[name=document]", json_upload(document()))
     page.get_by_role("button", name="Upload", exact=True).click()
     exercise = Exercise.objects.get(slug="browser-authored")
-    page.wait_for_url(f"**{reverse(Exercise.snippet_viewset.get_url_name('authoring'), args=[exercise.pk])}")
+    page.wait_for_url(f"**{reverse(Exercise.snippet_viewset.get_url_name('authoring'), args=[exercise.pk])}#main")
     diagram = page.locator("svg").filter(has_text="open")
     assert diagram.count() >= 1 and diagram.first.is_visible()
     assert page.get_by_text("Water talks, authored in the browser").first.is_visible()
