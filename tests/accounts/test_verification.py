@@ -159,9 +159,11 @@ def test_asking_again_is_limited_per_email(api, low_rates, student):
 def test_the_account_page_offers_a_new_link_until_verified(student):
     client = Client()
     client.force_login(student)
-    assert "not confirmed yet" in client.get("/account/").content.decode()
+    badge = '<span class="badge">not confirmed yet</span>'  # the address's state, not the change form's help
+    assert badge in client.get("/account/").content.decode()
     User.objects.filter(pk=student.pk).update(email_verified_at=student.date_joined)
-    assert "not confirmed yet" not in client.get("/account/").content.decode()
+    page = client.get("/account/").content.decode()
+    assert badge not in page and '<span class="badge">confirmed</span>' in page
 
 
 # --- the mail service and its task ---------------------------------------------------------------
