@@ -14,7 +14,7 @@ from courses import services as course_services
 from courses.models import ClassInvitation, TeacherVerification
 from notices import services as notices
 
-from ..factories import SPEC_PATH, import_exercise, make_course, make_user, verify_teacher
+from ..factories import SPEC_PATH, import_exercise, later, make_course, make_user, verify_teacher
 from .conftest import NOON, due
 
 WEEK = "2026-W49"
@@ -27,7 +27,7 @@ def replying(academy, school):
     course = make_course(academy, modules=1, lessons=1, exercises_in={(0, 0): [exercise.pk]})
     module = course.get_children().first()
     course_services.assignment_create(actor=school["teacher"], school_class=school["klass"], module_id=module.pk,
-                                      due_at=NOON + timedelta(days=30))
+                                      due_at=later(30))  # the service refuses a past date: not NOON-based
     learner = school["learners"][0]
     attempt, _ = assessment_services.attempt_submit(exercise=exercise, learner=learner, answers={"steps": SPEC_PATH})
     assessment_services.attempt_grade(attempt_id=attempt.pk)
