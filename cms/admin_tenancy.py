@@ -3,9 +3,9 @@
 Staff of one academy see no title, count or id of another academy's pages, images,
 documents, exercises or translations: not in page views, bulk actions, reports, choosers,
 searches, the admin API, the site history or the translation tools. Everything here
-decides by *current* membership (`accounts.selectors.academy_ids_of`), never by group
-rows alone, so staff whose membership ended lose the academy's content even if a stale
-group were left behind.
+decides by *current* membership (`accounts.selectors.academy_ids_of`, read once per request
+through `editor_academy_ids`), never by group rows alone, so staff whose membership ended lose
+the academy's content even if a stale group were left behind.
 
 - `visible_instances(user, model)` is the one answer to "which objects of this model may
   this user know about"; the bulk actions, the admin API endpoints, the wagtail-localize
@@ -38,13 +38,27 @@ from accounts.selectors import academy_ids_of
 
 from .models import AcademyPage
 
+# --- the editor's academies ------------------------------------------------------------------
+
+
+def editor_academy_ids(user) -> list[int]:
+    """`academy_ids_of(user)`, remembered on the user object, as Django's ModelBackend remembers
+    permissions: one query per request however many policies, views and menu items ask. The
+    signed-in user is loaded afresh by every request, so the memo lives as long as the request, and
+    no admin screen changes memberships (the services do, for a user object of their own) after
+    asking. Never cached across requests: a membership that ends must end on the next one."""
+    if not hasattr(user, "_parley_academy_ids"):
+        user._parley_academy_ids = academy_ids_of(user)
+    return user._parley_academy_ids
+
+
 # --- pages ---------------------------------------------------------------------------------
 
 
 def academy_page_paths(user) -> list[str]:
     """Tree paths of the user's academies' pages, in every locale (cached on the user)."""
     if not hasattr(user, "_parley_academy_paths"):
-        ids = academy_ids_of(user)
+        ids = editor_academy_ids(user)
         user._parley_academy_paths = list(
             AcademyPage.objects.filter(academy_id__in=ids).values_list("path", flat=True)
         ) if ids else []
@@ -87,7 +101,7 @@ def navigable_q(user) -> Q:
 def foreign_collection_paths(user) -> list[str]:
     """Tree paths of the collections of academies the user is not staff of (each academy's
     collection is the root's child named after it, see `tenancy.academy_collection`)."""
-    own = set(academy_ids_of(user))
+    own = set(editor_academy_ids(user))
     names = [name for pk, name in Academy.objects.values_list("pk", "name") if pk not in own]
     if not names:
         return []
@@ -140,7 +154,8 @@ def visible_users(user):
     User = get_user_model()
     if user.is_superuser:
         return User.objects.all()
-    return User.objects.filter(Q(pk=user.pk) | Q(academy_memberships__academy_id__in=academy_ids_of(user))).distinct()
+    own = Q(academy_memberships__academy_id__in=editor_academy_ids(user))
+    return User.objects.filter(Q(pk=user.pk) | own).distinct()
 
 
 # --- bulk actions --------------------------------------------------------------------------

@@ -30,7 +30,6 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import HeaderButton
 
 from accounts.models import Academy
-from accounts.selectors import academy_ids_of
 from assessments import grading
 from assessments.diagram import edges_of, render_svg
 from assessments.errors import ServiceError
@@ -39,6 +38,7 @@ from assessments.selectors import exercise_download_filename
 from assessments.services import exercise_import
 from assessments.version_diff import version_diff
 
+from .admin_tenancy import editor_academy_ids
 from .models import LessonExercise
 
 
@@ -156,7 +156,7 @@ class ExerciseAdminViewMixin(PermissionCheckedMixin, WagtailAdminTemplateMixin):
     download_url_name = None
 
     def exercises(self):
-        return Exercise.objects.filter(academy_id__in=academy_ids_of(self.request.user))
+        return Exercise.objects.filter(academy_id__in=editor_academy_ids(self.request.user))
 
     def get_exercise(self) -> Exercise:
         """The exercise of the URL, if it belongs to one of the user's academies (404 otherwise)."""
@@ -203,13 +203,13 @@ class ExerciseUploadView(ExerciseAdminViewMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         # Learners and teachers never reach here (no admin access); staff need an academy.
-        if request.user.is_authenticated and not academy_ids_of(request.user):
+        if request.user.is_authenticated and not editor_academy_ids(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
     def academies(self):
-        return list(Academy.objects.filter(pk__in=academy_ids_of(self.request.user)).order_by("name"))
+        return list(Academy.objects.filter(pk__in=editor_academy_ids(self.request.user)).order_by("name"))
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "academies": self.academies}

@@ -75,7 +75,11 @@ def _new_generation() -> None:
 
 
 def published_courses():
-    """Live, public courses whose ancestors are all live, in tree order."""
+    """Live, public courses whose ancestors are all live, in tree order.
+
+    Building it costs two queries (the unpublished pages' paths for live(), the view restrictions for
+    public()); filtering it costs none. A request that reads courses more than once builds it once and
+    passes it down as `published` to the selectors below."""
     return CoursePage.objects.live().public().select_related("locale").order_by("path")
 
 
@@ -176,13 +180,15 @@ def search_published(query: str, limit: int = 20, language: str = "") -> list[di
     return search_pages(query, language=language, limit=limit)
 
 
-def catalogue(*, ui_language: str, q: str = "", language: str = "", level: str = "", competency: str = "") -> list:
+def catalogue(*, ui_language: str, q: str = "", language: str = "", level: str = "", competency: str = "",
+              published=None) -> list:
     """Published courses for the site's catalogue page, filtered as GET /api/v1/courses/ filters them,
     each with its academy's name (`academy_name`). Four queries: published_courses()'s two (the unpublished
-    pages' paths, the view restrictions), the courses with their covers, the academies."""
+    pages' paths, the view restrictions; none when `published` is given), the courses with their covers,
+    the academies."""
     # "Any" language on the site is every content language (the API's default stays the interface's).
     qs = catalogue_courses(ui_language=ui_language, language=language, level=level, competency=competency, q=q,
-                           every_language=True)
+                           every_language=True, published=published)
     courses = list(qs.select_related("cover_image"))
     academies = academies_by_path()
     for course in courses:
@@ -190,11 +196,13 @@ def catalogue(*, ui_language: str, q: str = "", language: str = "", level: str =
     return courses
 
 
-def catalogue_facets() -> dict:
-    """The levels and competencies that published courses use, for the catalogue's filter selects."""
+def catalogue_facets(*, published=None) -> dict:
+    """The levels and competencies that published courses use, for the catalogue's filter selects: one
+    query, and published_courses()'s two unless `published` is given."""
     competencies: set[str] = set()
     levels: set[str] = set()
-    for level, keys in published_courses().values_list("level", "competencies"):
+    for level, keys in (published if published is not None else published_courses()).values_list(
+            "level", "competencies"):
         levels.add(level)
         competencies.update(k for k in (keys or []) if isinstance(k, str))
     return {"levels": sorted(levels), "competencies": sorted(competencies)}
@@ -207,7 +215,7 @@ def exercise_lesson(*, exercise) -> int | None:
 
 
 def catalogue_courses(*, ui_language: str | None, language: str = "", level: str = "", competency: str = "",
-                      q: str = "", every_language: bool = False):
+                      q: str = "", every_language: bool = False, published=None):
     """The catalogue's courses, for the site's page and GET /api/v1/courses/ alike.
 
     Without a language filter, the courses in the interface language (falling
@@ -216,13 +224,14 @@ def catalogue_courses(*, ui_language: str | None, language: str = "", level: str
     with one, the courses in that language. `level`, `competency` and `q`
     narrow it; `q` as search finds it (cms/search.py: the course's title,
     summary or any of its lessons' text, accents and case folded, stemmed).
+    `published`: published_courses() as the caller already built it.
     """
     if language:
-        qs = courses_for_language(language).filter(locale__language_code=language)
+        qs = courses_for_language(language, published=published).filter(locale__language_code=language)
     elif every_language:
-        qs = published_courses()
+        qs = published if published is not None else published_courses()
     else:
-        qs = courses_for_language(ui_language)
+        qs = courses_for_language(ui_language, published=published)
     if level:
         qs = qs.filter(level=level)
     if competency:
@@ -234,14 +243,14 @@ def catalogue_courses(*, ui_language: str | None, language: str = "", level: str
     return qs
 
 
-def courses_for_language(language: str | None):
+def courses_for_language(language: str | None, *, published=None):
     """Live courses in `language`, falling back to the default locale's version
-    of a course that has no live translation in that language."""
+    of a course that has no live translation in that language (from `published`, if given)."""
     from django.conf import settings
     from django.db.models import Q
 
     default = settings.LANGUAGE_CODE
-    qs = published_courses()
+    qs = published if published is not None else published_courses()
     if not language or language == default:
         return qs.filter(locale__language_code=default)
     translated = qs.filter(locale__language_code=language).values("translation_key")
@@ -263,12 +272,14 @@ def academies_by_path() -> dict[str, dict]:
     }
 
 
-def course_translations(courses) -> dict:
+def course_translations(courses, *, published=None) -> dict:
     """translation_key -> live language codes, in three queries: published_courses()'s two (the
-    unpublished pages' paths, the view restrictions), then the translations."""
+    unpublished pages' paths, the view restrictions; none when `published` is given), then the
+    translations."""
     keys = {c.translation_key for c in courses}
     out: dict = {}
-    for key, code in published_courses().filter(translation_key__in=keys).values_list(
+    base = published if published is not None else published_courses()
+    for key, code in base.filter(translation_key__in=keys).values_list(
         "translation_key", "locale__language_code"
     ):
         out.setdefault(key, []).append(code)

@@ -44,11 +44,10 @@ from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 from wagtailmedia import get_media_model
 
-from accounts.selectors import academy_ids_of
 from assessments.models import Exercise
 
 from . import admin_patches, admin_tenancy
-from .admin_tenancy import navigable_q, pages_in_scope, path_in_scope
+from .admin_tenancy import editor_academy_ids, navigable_q, pages_in_scope, path_in_scope
 from .exercise_admin import ExerciseAuthoringView, ExerciseDownloadView, ExerciseUploadView
 from .models import AcademyPage, CoursePage, CurriculumPage, HomePage, LessonPage, ModulePage
 from .selectors import exercise_places
@@ -226,12 +225,12 @@ class AcademyExercisePolicy(ModelPermissionPolicy):
         return action not in self.READ_ONLY_ACTIONS and super().user_has_permission(user, action)
 
     def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action) and instance.academy_id in academy_ids_of(user)
+        return self.user_has_permission(user, action) and instance.academy_id in editor_academy_ids(user)
 
     def instances_user_has_any_permission_for(self, user, actions):
         if not self.user_has_any_permission(user, actions):
             return Exercise.objects.none()
-        return Exercise.objects.filter(academy_id__in=academy_ids_of(user))
+        return Exercise.objects.filter(academy_id__in=editor_academy_ids(user))
 
     def users_with_any_permission_for_instance(self, actions, instance):
         return self.users_with_any_permission(set(actions) - self.READ_ONLY_ACTIONS).filter(
@@ -247,7 +246,7 @@ class OwnAcademyExerciseMixin:
 
     def get_object(self, *args, **kwargs):
         obj = super().get_object(*args, **kwargs)
-        if obj.academy_id not in academy_ids_of(self.request.user):
+        if obj.academy_id not in editor_academy_ids(self.request.user):
             raise Http404("No such exercise.")
         return obj
 
@@ -260,7 +259,7 @@ class ExerciseChooseMixin:
     """The chooser shows what tells two exercises apart: kind, where each is used, its current version."""
 
     def get_object_list(self):
-        return (super().get_object_list().filter(academy_id__in=academy_ids_of(self.request.user))
+        return (super().get_object_list().filter(academy_id__in=editor_academy_ids(self.request.user))
                 .select_related("current_version"))
 
     @cached_property
@@ -291,12 +290,12 @@ class ExerciseChooseResultsView(ExerciseChooseMixin, snippet_chooser.ChooseResul
 
 class ExerciseChosenView(snippet_chooser.SnippetChosenView):
     def get_object(self, pk):
-        return Exercise.objects.get(pk=pk, academy_id__in=academy_ids_of(self.request.user))
+        return Exercise.objects.get(pk=pk, academy_id__in=editor_academy_ids(self.request.user))
 
 
 class ExerciseChosenMultipleView(snippet_chooser.SnippetChosenMultipleView):
     def get_objects(self, pks):
-        return Exercise.objects.filter(pk__in=pks, academy_id__in=academy_ids_of(self.request.user))
+        return Exercise.objects.filter(pk__in=pks, academy_id__in=editor_academy_ids(self.request.user))
 
 
 class ExerciseChooserViewSet(snippet_chooser.SnippetChooserViewSet):
@@ -307,7 +306,7 @@ class ExerciseChooserViewSet(snippet_chooser.SnippetChooserViewSet):
 
 
 def _may_upload(user) -> bool:
-    return bool(academy_ids_of(user)) and policy_registry.get_by_type(Exercise).user_has_permission(user, "change")
+    return bool(editor_academy_ids(user)) and policy_registry.get_by_type(Exercise).user_has_permission(user, "change")
 
 
 class ExerciseIndexView(snippet_views.IndexView):
@@ -361,7 +360,7 @@ class ExerciseViewSet(snippet_views.SnippetViewSet):
     inspect_view_class = _own(snippet_views.InspectView)
 
     def get_queryset(self, request):
-        return Exercise.objects.filter(academy_id__in=academy_ids_of(request.user)).select_related("academy")
+        return Exercise.objects.filter(academy_id__in=editor_academy_ids(request.user)).select_related("academy")
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(

@@ -55,8 +55,9 @@ def catalogue(request):
     params = {key: (request.GET.get(key) or "").strip()[:100] for key in ("q", "language", "level", "competency")}
     if params["language"] not in dict(settings.LANGUAGES):
         params["language"] = ""
-    courses = cms_selectors.catalogue(ui_language=request.LANGUAGE_CODE, **params)
-    facets = cms_selectors.catalogue_facets()
+    published = published_courses()  # built once: the cards and the filters' facets both read it
+    courses = cms_selectors.catalogue(ui_language=request.LANGUAGE_CODE, published=published, **params)
+    facets = cms_selectors.catalogue_facets(published=published)
     cards = [{
         "course": c, "academy": c.academy_name, "cover": _cover(c), "level": labels.level(c.level),
         "language": dict(settings.LANGUAGES).get(c.locale.language_code, c.locale.language_code),

@@ -79,11 +79,12 @@ class CourseListView(GenericAPIView):
     def get(self, request):
         validated(s.CourseListParams, request.query_params)
         params = request.query_params
+        published = published_courses()  # built once: the page and its courses' translations both read it
         qs = catalogue_courses(ui_language=_language(request), language=params.get("language", ""),
                                level=params.get("level", ""), competency=params.get("competency", ""),
-                               q=params.get("q", ""))
+                               q=params.get("q", ""), published=published)
         page = self.paginate_queryset(_with_covers(qs))
-        academies, translations = academies_by_path(), course_translations(page)
+        academies, translations = academies_by_path(), course_translations(page, published=published)
         return self.get_paginated_response([_course_json(c, academies, translations) for c in page])
 
 
@@ -92,8 +93,9 @@ class CourseDetailView(APIView):
 
     @extend_schema(responses={200: s.CourseDetailOut}, tags=["catalogue"])
     def get(self, request, course_id):
-        course = get_object_or_404(_with_covers(published_courses()), pk=int_or_404(course_id))
-        body = _course_json(course, academies_by_path(), course_translations([course]))
+        published = published_courses()  # built once: the course and its translations both read it
+        course = get_object_or_404(_with_covers(published), pk=int_or_404(course_id))
+        body = _course_json(course, academies_by_path(), course_translations([course], published=published))
         return Response({**body, "modules": course_structure(course)})
 
 
