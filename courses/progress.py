@@ -372,6 +372,8 @@ def students_at_risk(*, school_class: SchoolClass, inactive_days: int, now=None,
             out.append({"id": row["id"], "username": row["username"], "overdue_modules": overdue,
                         "inactive": inactive, "last_activity_at": row["last_activity_at"]})
     return out
+
+
 def learners_losing_percent(*, lesson: LessonPage, exercise_ids) -> int:
     """How many learners enrolled in the lesson's course would see their percentage drop if `lesson` were
     published embedding `exercise_ids` (its latest draft): everyone with a completed lesson, when the lesson
