@@ -157,9 +157,8 @@ class Learner:
 
 def client_loop(todo: queue.Queue, done: list, lock: threading.Lock):
     while True:
-        try:
-            learner = todo.get_nowait()
-        except queue.Empty:
+        learner = todo.get()
+        if learner is None:  # the test's signal: no more learners
             return
         learner.session()
         with lock:
@@ -215,8 +214,12 @@ def test_a_cluster_that_loses_a_web_host_and_a_worker_mid_load_keeps_every_write
         hosts = {name: cluster.members[name].url for name in ("web1", "web2")}
         log, done, lock, dead = [], [], threading.Lock(), set()
         todo = queue.Queue()
-        for i, user in enumerate(users):
-            todo.put(Learner(i, user, tokens[i], world, hosts, dead, log, lock))
+        learners = [Learner(i, user, tokens[i], world, hosts, dead, log, lock) for i, user in enumerate(users)]
+        # A third of the learners wait until after the kill: on a fast machine the others could all
+        # finish during the freeze, and nothing would then reach the surviving host after the kill.
+        held_back = learners[len(learners) * 2 // 3:]
+        for learner in learners[:len(learners) * 2 // 3]:
+            todo.put(learner)
         clients = [threading.Thread(target=client_loop, args=(todo, done, lock), daemon=True) for _ in range(CLIENTS)]
         started = time.monotonic()
         for client in clients:
@@ -230,6 +233,10 @@ def test_a_cluster_that_loses_a_web_host_and_a_worker_mid_load_keeps_every_write
         cluster.members["web1"].kill()
         cluster.members["wk1"].kill()
         killed_at = time.monotonic()
+        for learner in held_back:
+            todo.put(learner)
+        for _ in clients:
+            todo.put(None)
         ungraded_at_kill = attempts.exclude(status="graded").count()
         sessions_at_kill = len(done)
         for client in clients:
