@@ -62,3 +62,18 @@ def error_codes(response) -> list[str]:
     assert set(body) == {"type", "errors"}, body
     assert all({"code", "detail", "attr"} <= set(e) for e in body["errors"]), body
     return [e["code"] for e in body["errors"]]
+
+
+@pytest.fixture
+def budget(db, django_assert_num_queries):
+    """budget(client, url, n) -> the page of the second GET of `url`, which must take exactly n queries
+    (the query budgets of the site and the CMS; tests/api/test_query_budgets.py has its JSON twin)."""
+
+    def measure(client, url, expected: int):
+        assert client.get(url).status_code == 200  # warms the caches that outlive a request
+        with django_assert_num_queries(expected):
+            response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    return measure

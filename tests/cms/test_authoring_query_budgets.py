@@ -12,7 +12,6 @@ pins the cost per row.
 """
 import copy
 
-import pytest
 from django.urls import reverse
 
 from assessments.models import Exercise
@@ -36,20 +35,6 @@ FURNITURE = 9
 
 def url(name, *args):
     return reverse(Exercise.snippet_viewset.get_url_name(name), args=args)
-
-
-@pytest.fixture
-def budget(db, django_assert_num_queries):
-    """budget(client, url, n) -> the second GET of `url`, which must take exactly n queries."""
-
-    def measure(client, address, expected: int):
-        assert client.get(address).status_code == 200  # warms the caches that outlive a request
-        with django_assert_num_queries(expected):
-            response = client.get(address)
-        assert response.status_code == 200
-        return response.content.decode()
-
-    return measure
 
 
 def new_version(exercise, n) -> None:

@@ -36,20 +36,6 @@ from ..factories import (
 SMALL, LARGE = 2, 12
 
 
-@pytest.fixture
-def budget(db, django_assert_num_queries):
-    """budget(client, url, n) -> the second GET of `url`, which must take exactly n queries."""
-
-    def measure(client, url, expected: int):
-        assert client.get(url).status_code == 200  # warms the caches that outlive a request
-        with django_assert_num_queries(expected):
-            response = client.get(url)
-        assert response.status_code == 200
-        return response.content.decode()
-
-    return measure
-
-
 def mark_read(learner, lessons) -> None:
     """Read marks, made the way a learner makes them: through the API."""
     client = APIClient()
