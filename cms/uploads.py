@@ -100,16 +100,19 @@ def check_image(f) -> None:
                               code="image_too_many_pixels")
 
 
+def _check_size(f, limit: int) -> None:
+    if f.size is not None and f.size > limit:
+        raise ValidationError(f"This file is too big ({filesizeformat(f.size)}); the limit is "
+                              f"{filesizeformat(limit)}.", code="file_too_large")
+
+
 def max_document_bytes() -> int:
     return settings.WAGTAILDOCS_MAX_UPLOAD_SIZE or DEFAULT_MAX_DOCUMENT_BYTES
 
 
 def check_document(f) -> None:
     """Raise ValidationError unless `f` is within the size limit and its content matches its extension."""
-    limit = max_document_bytes()
-    if f.size is not None and f.size > limit:
-        raise ValidationError(f"This file is too big ({filesizeformat(f.size)}); the limit is "
-                              f"{filesizeformat(limit)}.", code="file_too_large")
+    _check_size(f, max_document_bytes())
     extension = os.path.splitext(f.name or "")[1].lower().lstrip(".")
     allowed = settings.WAGTAILDOCS_EXTENSIONS
     if allowed is not None and extension not in allowed:
@@ -185,15 +188,12 @@ MEDIA_SIGNATURES = {
 
 
 def max_media_bytes() -> int:
-    return getattr(settings, "MEDIA_MAX_UPLOAD_BYTES", None) or DEFAULT_MAX_MEDIA_BYTES
+    return settings.MEDIA_MAX_UPLOAD_BYTES or DEFAULT_MAX_MEDIA_BYTES
 
 
 def check_media(f) -> None:
     """Raise ValidationError unless `f` is within the size limit and starts as its extension's container."""
-    limit = max_media_bytes()
-    if f.size is not None and f.size > limit:
-        raise ValidationError(f"This file is too big ({filesizeformat(f.size)}); the limit is "
-                              f"{filesizeformat(limit)}.", code="file_too_large")
+    _check_size(f, max_media_bytes())
     extension = os.path.splitext(f.name or "")[1].lower().lstrip(".")
     signature = MEDIA_SIGNATURES.get(extension)
     if signature is None:
