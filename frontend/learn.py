@@ -135,8 +135,6 @@ def lesson_detail(request, lesson_id):
             block["value"]["passed"] = block["value"]["exercise"] in passed
             block["value"]["state"] = progress.exercise_state(exercise=block["value"]["exercise"], passed=passed,
                                                               attempted=visitor["attempted"])
-        if block["type"] in ("audio", "video"):
-            block["value"]["transcript_id"] = f"transcript-{block['id']}"
     reflections.attach(rendered, user=request.user, lesson_id=lesson.pk)  # one query when it has some
     return render(request, "frontend/lesson.html", {
         "section": "catalogue", "lesson": lesson, "course": course, "module": place["module"], "blocks": rendered,
