@@ -143,16 +143,22 @@ def export_query_count() -> int:
 # --- deletion ------------------------------------------------------------------------------
 
 
-def account_delete(*, user: User, password: str) -> User:
+def account_delete(*, user: User, password: str = "", proven_recently: bool = False) -> User:
     """Delete the account: anonymise the row, keep what statistics need, end every sign-in.
 
-    The password confirms it is the person (a stolen session alone cannot
-    delete an account); a wrong one raises AccountError, a staff account Forbidden, and nothing changes.
+    The password confirms it is the person (a stolen session alone cannot delete an account); a wrong
+    one raises AccountError, a staff account Forbidden, and nothing changes. An account with no
+    password (one an LMS made, lti/) is confirmed instead by a recent proof of its session
+    (`proven_recently`, accounts.reauth: a launch within minutes), refused without one.
     """
     if user.role not in SELF_DELETING_ROLES or user.is_superuser or user.is_staff:
         raise Forbidden.single("managed_account",
                                gettext("Academy staff and administrator accounts are closed by an administrator."))
-    if not password or not user.check_password(password):
+    if not user.has_usable_password():
+        if not proven_recently:
+            raise AccountError(None, "not_recently_proven", gettext(
+                "Open Parley from your school's LMS again, then delete your account within ten minutes."))
+    elif not password or not user.check_password(password):
         raise AccountError("password", "wrong_password", gettext("The password is not right."))
     now = timezone.now()
     with transaction.atomic():

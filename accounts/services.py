@@ -73,15 +73,22 @@ def user_register(*, username: str, email: str, password: str, role: str = Role.
 VERIFY_SALT = "accounts.email-verification"
 
 
-def email_verification_token(*, user: User) -> str:
-    """A signed, dated token naming the account and the address it proves; a changed address voids it."""
-    return signing.TimestampSigner(salt=VERIFY_SALT).sign_object({"u": user.pk, "e": user.email.lower()})
+def email_verification_token(*, user: User, previous: str = "", language: str | None = None) -> str:
+    """A signed, dated token naming the account and the address it proves; a changed address voids it.
+    After a change it also names the `previous` address (and the language the change was asked in), which
+    is told when the new one is confirmed; the person following it typed that change, so it tells them
+    nothing they did not know."""
+    data = {"u": user.pk, "e": user.email.lower()}
+    if previous:
+        data.update(p=previous, l=language or "")
+    return signing.TimestampSigner(salt=VERIFY_SALT).sign_object(data)
 
 
-def email_verification_send(*, user: User, language: str | None = None) -> None:
+def email_verification_send(*, user: User, language: str | None = None, previous: str = "") -> None:
     if not user.email or user.email_verified_at is not None or not user.is_active:
         return
-    url = site_url(reverse("frontend:verify-email", kwargs={"token": email_verification_token(user=user)}))
+    token = email_verification_token(user=user, previous=previous, language=language)
+    url = site_url(reverse("frontend:verify-email", kwargs={"token": token}))
     mail_queue(to=user.email, subject=gettext_noop("Confirm your email address for Parley"),
                template="accounts/mail/verify_email", context={"username": user.username, "url": url},
                language=language)
@@ -113,7 +120,26 @@ def email_verify(*, token: str, ip: str | None = None) -> User:
             user.email_verified_at = timezone.now()
             user.save(update_fields=["email_verified_at"])
             audit.record(action=audit.Action.EMAIL_VERIFIED, target=user, actor=user, ip=ip)
+            previous = data.get("p")
+            if isinstance(previous, str) and previous and previous.lower() != user.email.lower():
+                _old_address_notify(user=user, old=previous, template="accounts/mail/email_changed",
+                                    subject=gettext_noop("Your Parley account has a new email address"),
+                                    language=data.get("l") or None)
     return user
+
+
+def _masked(email: str) -> str:
+    """`a…@example.org`: enough for the owner to recognise an address, not to learn one."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}…@{domain}"
+
+
+def _old_address_notify(*, user: User, old: str, template: str, subject: str, language: str | None) -> None:
+    """Tell the address an account is leaving about the change, so its owner hears of a change they did
+    not make. An account mail like the verification link (accounts.mail): not a notice one may refuse."""
+    mail_queue(to=old, subject=subject, template=template, language=language,
+               context={"username": user.username, "new_email": _masked(user.email),
+                        "account_url": site_url(reverse("frontend:account"))})
 
 
 # --- tokens and sessions ---------------------------------------------------------------------
@@ -174,8 +200,9 @@ def user_change_password(*, user: User, old_password: str, new_password: str, ip
 def user_change_email(*, user: User, password: str, email: str, language: str | None = None) -> User:
     """The person changes their own address (the password proves it is them). The new address is
     unconfirmed until its link is followed (User.save clears email_verified_at when the address
-    changes), and a link is mailed to it; a link sent to the old address stops working. The same
-    address in another case changes nothing."""
+    changes), and a link is mailed to it; a link sent to the old address stops working. The old
+    address is told twice: now (a change was asked) and when the new one is confirmed (the change is
+    complete). The same address in another case changes nothing."""
     if not password or not user.check_password(password):
         raise AccountError("password", "wrong_password", gettext("The current password is not right."))
     email = identity.normal_email(email or "")
@@ -187,13 +214,18 @@ def user_change_email(*, user: User, password: str, email: str, language: str | 
         return user
     if email_taken(email, exclude_pk=user.pk):
         raise AccountError("email", "unique", gettext("An account with that email exists."))
-    user.email = email
+    old, user.email = user.email, email
     try:
         with transaction.atomic():
             user.save(update_fields=["email", "email_verified_at"])
     except IntegrityError:  # a racing sign-up or change took the address first
+        user.email = old
         raise AccountError("email", "unique", gettext("An account with that email exists.")) from None
-    email_verification_send(user=user, language=language)
+    email_verification_send(user=user, language=language, previous=old)
+    if old:
+        _old_address_notify(user=user, old=old, template="accounts/mail/email_change_requested",
+                            subject=gettext_noop("A change of your Parley email address was asked for"),
+                            language=language)
     return user
 
 

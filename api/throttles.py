@@ -76,6 +76,13 @@ class PasswordCheckThrottle(RateFromSettings):
         return self.cache_format % {"scope": "auth-account", "ident": f"user-{request.user.pk}"}
 
 
+class LtiLoginAddressThrottle(AuthAddressThrottle):
+    """LTI login initiations per address (lti.views.login): each writes a login row before anyone is known,
+    and rows live LTI_LOGIN_STATE_SECONDS, so the rate bounds the rows one address can keep alive."""
+
+    scope = "lti_login"
+
+
 class JoinAddressThrottle(AuthAddressThrottle):
     scope = "join"
 

@@ -90,8 +90,28 @@ def layers_of(document: dict) -> list[list[str]]:
     return rows
 
 
-def render_svg(document: dict, *, title: str = "", svg_id: str = "diagram") -> str:
-    """The whole diagram as an `<svg>` string, safe to embed in HTML."""
+def path_edges(steps: list[dict]) -> list[tuple[str, str]]:
+    """The links a path takes, as (source, target), from its steps ({"node", "choice"?})."""
+    return [(step["node"], following["node"]) for step, following in zip(steps, steps[1:], strict=False)]
+
+
+# A heat overlay's fills, level 0 (none) to 5 (all): the site's heatmap colours (site.css .heat-N),
+# so the page's legend is the same swatches. The darkest carries white text.
+HEAT_FILLS = ("#f3f4f6", "#e0ecf8", "#c2daf2", "#9cc3ea", "#6fa6de", "#1e7a46")
+
+
+def render_svg(document: dict, *, title: str = "", svg_id: str = "diagram", highlights=(), heat=None,
+               heat_label: str = "") -> str:
+    """The whole diagram as an `<svg>` string, safe to embed in HTML.
+
+    `highlights` draws paths over the links: each a dict with "name" (a CSS class suffix), "label"
+    (said in the description), "colour", "width", "dash" (a stroke-dasharray or "") and "steps" (the
+    path's steps, {"node", "choice"?}). Later ones are drawn on top, so give the wider first.
+
+    `heat` colours the nodes instead of by kind (a node's kind stays in its outline): {node id:
+    {"level": 0-5 (HEAT_FILLS), "note": a short text drawn under the id in place of the node's text}};
+    `heat_label` says in the description what the colours mean.
+    """
     nodes = {n["id"]: n for n in document.get("nodes", [])}
     rows = layers_of(document)
     widest = max((len(r) for r in rows), default=1)
@@ -111,7 +131,9 @@ def render_svg(document: dict, *, title: str = "", svg_id: str = "diagram") -> s
         f'aria-labelledby="{escape(title_id)} {escape(desc_id)}">',
         f'<title id="{escape(title_id)}">{escape(title or document.get("title", ""))}</title>',
         f'<desc id="{escape(desc_id)}">{len(nodes)} nodes in {len(rows)} rows from the start node '
-        f'{escape(str(document.get("start", "")))}; the list after the diagram gives every link.</desc>',
+        f'{escape(str(document.get("start", "")))}; the list after the diagram gives every link.'
+        + "".join(f' {escape(h["label"])}' for h in highlights)
+        + (f" {escape(heat_label)}" if heat_label else "") + '</desc>',
         f'<defs><marker id="{escape(svg_id)}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#4a5365"/></marker>'
         f'<marker id="{escape(svg_id)}-arrow-critical" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
@@ -136,7 +158,23 @@ def render_svg(document: dict, *, title: str = "", svg_id: str = "diagram") -> s
             f'<title>{escape(edge["source"])} → {escape(str(edge["target"]))}: {escape(_short(label, 120))}</title>'
             "</path>"
         )
-    out.append("</g><g class=\"nodes\">")
+    out.append("</g>")
+    for highlight in highlights:
+        out.append(f'<g class="path path-{escape(highlight["name"])}" fill="none">')
+        for source, target in path_edges(highlight["steps"]):
+            if source not in pos or target not in pos:
+                continue
+            (sx, sy), (tx, ty) = pos[source], pos[target]
+            x1, y1, x2, y2 = sx + NODE_W / 2, sy + NODE_H, tx + NODE_W / 2, ty
+            bend = max(abs(y2 - y1) / 2, 20)
+            dash = f' stroke-dasharray="{escape(highlight["dash"])}"' if highlight.get("dash") else ""
+            out.append(
+                f'<path d="M{x1:.1f},{y1:.1f} C{x1:.1f},{y1 + bend:.1f} {x2:.1f},{y2 - bend:.1f} {x2:.1f},{y2:.1f}" '
+                f'stroke="{escape(highlight["colour"])}" stroke-width="{highlight["width"]}" stroke-linecap="round"'
+                f'{dash} opacity="0.85"/>'
+            )
+        out.append("</g>")
+    out.append("<g class=\"nodes\">")
     start = document.get("start")
     for node_id, (x, y) in pos.items():
         node = nodes[node_id]
@@ -149,14 +187,24 @@ def render_svg(document: dict, *, title: str = "", svg_id: str = "diagram") -> s
             fill, stroke, rx = ("#eef3fb", "#1f5fa8", 8) if kind == "choice" else ("#f4effa", "#6a3d9a", 8)
             subtitle = _short(node.get("text", ""), 23)
         width_attr = 2.5 if node_id == start else 1.4
+        ink, ink_light, note = "#1d2330", "#3d4555", ""
+        if heat is not None:
+            cell = heat.get(node_id) or {"level": 0, "note": ""}
+            level = min(max(int(cell.get("level", 0)), 0), len(HEAT_FILLS) - 1)
+            fill, note = HEAT_FILLS[level], str(cell.get("note", ""))
+            subtitle = _short(note, 26)
+            if level == len(HEAT_FILLS) - 1:
+                ink = ink_light = "#ffffff"
+            width_attr += 0.6
         out.append(
             f'<g class="node node-{escape(kind)}" transform="translate({x:.1f},{y:.1f})">'
-            f'<title>{escape(node_id)} ({escape(kind)}): {escape(_short(node.get("text", ""), 200))}</title>'
+            f'<title>{escape(node_id)} ({escape(kind)}): {escape(_short(node.get("text", ""), 200))}'
+            f'{" — " + escape(note) if note else ""}</title>'
             f'<rect width="{NODE_W}" height="{NODE_H}" rx="{rx:.0f}" fill="{fill}" stroke="{stroke}" '
             f'stroke-width="{width_attr}"/>'
             f'<text x="{NODE_W / 2:.0f}" y="23" text-anchor="middle" font-size="13" font-weight="600" '
-            f'fill="#1d2330">{escape(_short(node_id, 20))}</text>'
-            f'<text x="{NODE_W / 2:.0f}" y="42" text-anchor="middle" font-size="11" fill="#3d4555">'
+            f'fill="{ink}">{escape(_short(node_id, 20))}</text>'
+            f'<text x="{NODE_W / 2:.0f}" y="42" text-anchor="middle" font-size="11" fill="{ink_light}">'
             f"{escape(subtitle)}</text></g>"
         )
     out.append("</g></svg>")

@@ -7,6 +7,7 @@ class Exercise(models.Model):
     class Kind(models.TextChoices):
         SCENARIO = "scenario", "Scenario"
         QUIZ = "quiz", "Quiz"
+        NEGOTIATION = "negotiation", "Negotiation"
 
     class Visibility(models.TextChoices):
         PRACTICE = "practice", "Practice: any signed-in learner"
@@ -14,7 +15,7 @@ class Exercise(models.Model):
 
     academy = models.ForeignKey("accounts.Academy", on_delete=models.PROTECT, related_name="exercises")
     slug = models.SlugField(max_length=120)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
     title = models.CharField(max_length=255)
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.COURSE)
     attempt_limit = models.PositiveIntegerField(null=True, blank=True, help_text="Empty for unlimited attempts.")
@@ -51,6 +52,13 @@ class ExerciseVersion(models.Model):
         return f"exercise {self.exercise_id} v{self.number}"
 
 
+class AttemptQuerySet(models.QuerySet):
+    def counted(self):
+        """The attempts that count: not staff previews, not practice replays. Every total, progress mark,
+        attempt limit, statistic and teacher's view reads attempts through this."""
+        return self.filter(preview=False, practice=False)
+
+
 class Attempt(models.Model):
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress"
@@ -69,7 +77,8 @@ class Attempt(models.Model):
     # status go through the partial indexes below or an index led by the learner or the version.
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
     current_node = models.CharField(max_length=200, blank=True)
-    # The answers as the engine takes them: {"steps": [...]} or {"answers": {...}}.
+    # The answers as the engine takes them: {"steps": [...]} or {"answers": {...}}; a negotiation's
+    # session: {"role": the learner's role, "seed": the counterpart's seed, "transcript": [...]}.
     answers = models.JSONField(default=dict)
     result = models.JSONField(null=True, blank=True)
     score = models.FloatField(null=True, blank=True)
@@ -86,6 +95,13 @@ class Attempt(models.Model):
     # Played by staff of the exercise's academy ("Preview as a learner"): graded and shown to them like
     # any attempt, but counted nowhere (progress, competencies, attempt counts, teachers' views).
     preview = models.BooleanField(default=False)
+    # A "what if" replay of a graded attempt (`replay_of`) from one of its decision nodes (`replay_from`):
+    # played in practice mode, shown as practice, counted nowhere (see AttemptQuerySet.counted).
+    practice = models.BooleanField(default=False)
+    replay_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replays")
+    replay_from = models.CharField(max_length=200, blank=True)
+
+    objects = AttemptQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -106,6 +122,9 @@ class Attempt(models.Model):
             # Failed attempts, which staff retry: counted at every metrics scrape (config/metrics.py),
             # so that count never reads the whole table.
             models.Index(fields=["id"], condition=models.Q(status="failed"), name="attempt_failed"),
+            # Where counted attempts in progress stand, per version: the statistics' "where they stopped".
+            models.Index(fields=["version", "current_node"], name="attempt_in_progress_node",
+                         condition=models.Q(status="in_progress", preview=False, practice=False)),
         ]
         ordering = ["-created_at", "-id"]
 
@@ -193,3 +212,44 @@ class ReplyReview(models.Model):
 
     def __str__(self):
         return f"reply {self.node} of attempt {self.attempt_id} reviewed"
+
+
+class StatisticCell(models.Model):
+    """How many counted, graded attempts of a version with one overall (in tenths) reached a node
+    (`item` ""), took a choice there ("c:<id>") or met a reply criterion ("m:<id>"); node "" counts
+    the attempts. Kept exact in the grading transactions (assessments/statistics.py): each result
+    an attempt gets replaces its previous contribution. The statistics read these instead of the
+    attempts, so their cost follows the version's structure and its distinct scores, not its size."""
+
+    version = models.ForeignKey(ExerciseVersion, on_delete=models.CASCADE, related_name="+")
+    node = models.CharField(max_length=200)
+    item = models.CharField(max_length=210)
+    overall = models.IntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "node", "item", "overall"],
+                                               name="one_statistic_cell")]
+
+    def __str__(self):
+        return f"{self.node}/{self.item}@{self.overall}: {self.count}"
+
+
+class AttemptStep(models.Model):
+    """One node of a counted, graded scenario attempt's path, with its overall (tenths), the choice taken
+    and the criteria met: what the statistics read to split attempts tied at a group boundary
+    (earlier attempt, lower id, first). Rewritten with every result; gone with the attempt."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    version = models.ForeignKey(ExerciseVersion, on_delete=models.CASCADE, related_name="+")
+    node = models.CharField(max_length=200)
+    overall = models.IntegerField()
+    choice = models.CharField(max_length=200, blank=True)
+    met = models.JSONField(default=list)
+
+    class Meta:
+        indexes = [models.Index(fields=["version", "node", "overall", "attempt"], name="attempt_step_rank"),
+                   models.Index(fields=["attempt"], name="attempt_step_attempt")]
+
+    def __str__(self):
+        return f"attempt {self.attempt_id} at {self.node}"

@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import re
+import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,8 +19,8 @@ from django.utils.translation import gettext
 from accounts import audit
 from accounts.selectors import academy_ids_of
 
-from . import grading, metrics, rows
-from .documents import normalised_document
+from . import events, grading, metrics, negotiation, rows, statistics
+from .documents import is_negotiation, normalised_document, prepared_negotiation, version_is_negotiation
 from .errors import AssessmentError, Conflict, NotFound, ServiceError, problems_to_errors
 from .models import Attempt, Exercise, ExerciseVersion, Grading, RefusedPath, RegradeBatch
 
@@ -48,11 +49,14 @@ def exercise_import(*, academy, document, visibility: str | None = None, attempt
     document.pop("visibility", None)
     if visibility is not None and visibility not in Exercise.Visibility.values:
         raise AssessmentError.single("invalid_choice", gettext("visibility must be practice or course."), "visibility")
-    problems = grading.validate_document(document) + _slug_problems(document)
+    negotiating = is_negotiation(document)
+    # A negotiation is checked by its own engine (docs/specs/negotiation-format.md, "Validity").
+    problems = (negotiation.validate(document) if negotiating else grading.validate_document(document))
+    problems = problems + _slug_problems(document)
     if problems:
         raise AssessmentError(problems_to_errors(problems))
-    kind = grading.document_kind(document)
-    bounds = grading.compute_bounds(document)
+    kind = Exercise.Kind.NEGOTIATION if negotiating else grading.document_kind(document)
+    bounds = {} if negotiating else grading.compute_bounds(document)
     digest = _content_hash(document)
     with transaction.atomic():
         exercise, _ = Exercise.objects.select_for_update().get_or_create(
@@ -112,7 +116,8 @@ def exercise_export(*, exercise: Exercise) -> dict:
 
 def _check_attempt_limit(exercise: Exercise, learner) -> None:
     if exercise.attempt_limit is not None:
-        used = Attempt.objects.filter(exercise=exercise, learner=learner).count()
+        # Staff previews and practice replays use up no attempt: they count nowhere.
+        used = Attempt.objects.counted().filter(exercise=exercise, learner=learner).count()
         if used >= exercise.attempt_limit:
             raise Conflict.single("attempt_limit", gettext("No attempts left for this exercise."), None)
 
@@ -135,7 +140,7 @@ def _create_attempt(**fields) -> tuple[Attempt, bool]:
     fields.setdefault("preview", is_preview(learner=learner, exercise=exercise))
     try:
         with transaction.atomic():
-            if exercise.attempt_limit is not None:
+            if exercise.attempt_limit is not None and not fields.get("practice"):
                 # Count under a lock on the learner's row: concurrent submissions
                 # would otherwise all pass the check before any of them inserts.
                 get_user_model().objects.select_for_update().only("pk").get(pk=learner.pk)
@@ -143,7 +148,9 @@ def _create_attempt(**fields) -> tuple[Attempt, bool]:
                 if existing is not None:
                     return existing, False
                 _check_attempt_limit(exercise, learner)
-            return Attempt.objects.create(**fields), True
+            attempt = Attempt.objects.create(**fields)
+            events.started(attempt)  # its xAPI statement, in this transaction (records)
+            return attempt, True
     except IntegrityError:
         existing = _existing_for_key(fields["exercise"], fields["learner"], fields.get("idempotency_key"))
         if existing is None:
@@ -151,13 +158,19 @@ def _create_attempt(**fields) -> tuple[Attempt, bool]:
         return existing, False
 
 
-def attempt_start(*, exercise: Exercise, learner, idempotency_key: str | None = None) -> tuple[Attempt, bool]:
-    """Open an attempt to be played node by node (scenarios) or answered later (quizzes)."""
+def attempt_start(*, exercise: Exercise, learner, idempotency_key: str | None = None,
+                  role: str | None = None) -> tuple[Attempt, bool]:
+    """Open an attempt to be played node by node (scenarios), answered later (quizzes) or negotiated
+    move by move (negotiations: `role`, default the document's first role, is the learner's side)."""
     existing = _existing_for_key(exercise, learner, idempotency_key)
     if existing:
         return existing, False
     _check_attempt_limit(exercise, learner)
     version = exercise.current_version
+    if exercise.kind == Exercise.Kind.NEGOTIATION:
+        return _negotiation_start(exercise, learner, version, role, idempotency_key)
+    if role is not None:
+        raise AssessmentError.single("unknown_field", gettext("Only a negotiation takes a role."), "role")
     start = normalised_document(version)["start"] if exercise.kind == Exercise.Kind.SCENARIO else ""
     return _create_attempt(
         learner=learner,
@@ -180,6 +193,9 @@ def attempt_submit(*, exercise: Exercise, learner, answers: dict, idempotency_ke
     # meets the key's unique constraint (_create_attempt): a first submission, the usual case, reads
     # nothing more (B8). A retry still gets its first attempt, never a refusal or a second attempt.
     version = exercise.current_version
+    if exercise.kind == Exercise.Kind.NEGOTIATION:
+        raise AssessmentError.single("not_submitted_whole",
+                                     gettext("A negotiation is played move by move: start an attempt."), None)
     try:
         if exercise.kind == Exercise.Kind.SCENARIO:
             _check_path(exercise, learner, version, answers, idempotency_key)
@@ -275,6 +291,8 @@ def attempt_step(*, attempt_id: int, learner, move: dict) -> Attempt:
                    .filter(pk=attempt_id, learner=learner, status=Status.IN_PROGRESS).first())
         if attempt is None:
             attempt = Attempt.objects.select_related("exercise").get(pk=attempt_id, learner=learner)
+        if attempt.exercise.kind == Exercise.Kind.NEGOTIATION:
+            raise AssessmentError.single("not_a_scenario", gettext("Send a negotiation's moves to its moves."), None)
         if attempt.exercise.kind != Exercise.Kind.SCENARIO:
             raise AssessmentError.single("not_a_scenario", gettext("Quizzes are submitted whole."), None)
         if attempt.status != Status.IN_PROGRESS:
@@ -300,6 +318,109 @@ def attempt_step(*, attempt_id: int, learner, move: dict) -> Attempt:
         attempt.answers = {"steps": steps}
         attempt.save(update_fields=fields)
     return attempt
+
+
+# --- negotiations (docs/specs/negotiation-format.md, "Sessions and moves" and "API") --------------------------
+
+
+def _negotiation_start(exercise: Exercise, learner, version: ExerciseVersion, role, idempotency_key):
+    """A negotiation attempt: the learner's role, a fresh seed and the transcript so far (the machine's
+    opening move when the other side opens), stored on the attempt; nothing else is kept."""
+    neg = prepared_negotiation(version)
+    if role is None:
+        role = neg.roles[0].id
+    if not isinstance(role, str) or role not in (r.id for r in neg.roles):
+        raise AssessmentError.single("unknown_role", gettext("This negotiation has no such role."), "role")
+    seed = secrets.randbelow(2**63)
+    opening = negotiation.begin(neg, role, seed)
+    return _create_attempt(
+        learner=learner,
+        exercise=exercise,
+        version=version,
+        status=Status.IN_PROGRESS,
+        answers={"role": role, "seed": seed, "transcript": opening.transcript},
+        idempotency_key=idempotency_key or None,
+    )
+
+
+def attempt_move(*, attempt_id: int, learner, move) -> tuple[Attempt, list]:
+    """The learner's move in a negotiation attempt, and the counterpart's answer: returns (attempt, replies).
+
+    Locks the attempt row (select_for_update, the attempt only) for the step, so two moves sent at once
+    are played one after the other against the transcript the first left. The engine checks the move
+    (spec "Checks"); a refused move raises AssessmentError with its problems by path and changes nothing.
+    The new transcript is committed in this transaction, before the caller answers. When the session
+    ends (agreement, walk-away, deadline) the attempt becomes `submitted` and is queued for grading on
+    commit, as a scenario reaching its outcome. Only the attempt's own learner reaches it (NotFound
+    otherwise, raised by Attempt.DoesNotExist in the caller's read).
+    """
+    with transaction.atomic():
+        attempt = (Attempt.objects.select_for_update(of=("self",)).select_related("version", "exercise")
+                   .get(pk=attempt_id, learner=learner))
+        if attempt.exercise.kind != Exercise.Kind.NEGOTIATION:
+            raise AssessmentError.single("not_a_negotiation", gettext("Only a negotiation takes moves."), None)
+        if attempt.status != Status.IN_PROGRESS:
+            raise Conflict.single("not_in_progress",
+                                  gettext("The attempt is %(status)s.") % {"status": attempt.status}, None)
+        neg = prepared_negotiation(attempt.version)
+        session = attempt.answers
+        try:
+            step = negotiation.step(neg, session["role"], session["transcript"], move, session["seed"])
+        except grading.InvalidAnswer as exc:
+            raise AssessmentError(problems_to_errors(exc.problems)) from None
+        attempt.answers = {**session, "transcript": step.transcript}
+        fields = ["answers"]
+        if step.state["status"] != "open":
+            attempt.status = Status.SUBMITTED
+            attempt.submitted_at = timezone.now()
+            fields += ["status", "submitted_at"]
+            _queue_on_commit(attempt.pk)
+        attempt.save(update_fields=fields)
+    return attempt, step.replies
+
+
+DECISION_TYPES = ("choice", "reply")
+
+
+def attempt_replay(*, attempt: Attempt, node: str, learner, idempotency_key: str | None = None) -> tuple[Attempt, bool]:
+    """Open a "what if" replay of a graded attempt from one decision node of its path: a practice
+    attempt on the same version whose steps are the path's prefix before `node`, played on from `node`
+    with attempt_step like any attempt. Returns (attempt, created).
+
+    Practice is never counted (Attempt.objects.counted) and never scored (_apply_result keeps only
+    its feedback). Who may replay is decided by courses.access.may_replay_attempt, which the callers
+    check first; here only the state: the debrief must be unlocked (409), and `node` must be a choice
+    or reply node of the path (400, the same answer for any other id, so nothing is told about nodes
+    off the path). A retry with the same Idempotency-Key returns the first replay.
+    """
+    from .selectors import debrief_unlocked
+
+    existing = _existing_for_key(attempt.exercise, learner, idempotency_key)
+    if existing is not None:
+        return existing, False
+    if attempt.practice or attempt.preview or not debrief_unlocked(attempt=attempt):
+        raise Conflict.single("debrief_locked",
+                              gettext("Replays open once the debrief of this attempt is available."), None)
+    steps = attempt.answers.get("steps", [])
+    nodes = {n["id"]: n for n in normalised_document(attempt.version)["nodes"]}
+    position = next((i for i, step in enumerate(steps)
+                     if step.get("node") == node and nodes.get(node, {}).get("type") in DECISION_TYPES), None)
+    if not isinstance(node, str) or position is None:
+        raise AssessmentError.single("not_a_decision_of_the_path",
+                                     gettext("Choose a decision of your path to replay from."), "node")
+    return _create_attempt(
+        learner=learner,
+        exercise=attempt.exercise,
+        version=attempt.version,
+        status=Status.IN_PROGRESS,
+        current_node=node,
+        answers={"steps": [dict(step) for step in steps[:position]]},
+        idempotency_key=idempotency_key or None,
+        preview=False,
+        practice=True,
+        replay_of=attempt,
+        replay_from=node,
+    )
 
 
 def _queue_on_commit(attempt_id: int, stamped: bool = False) -> None:
@@ -367,6 +488,25 @@ def attempt_grade(*, attempt_id: int) -> str:
     return _grade_batch(attempt_id, batch_size=settings.GRADING_BATCH_SIZE).get(attempt_id, "skipped")
 
 
+# Apps above that keep something in step with results (lti/: the scores an LMS gradebook receives) add a
+# function here from their AppConfig.ready(). It is called inside the transaction that writes results,
+# with the attempts whose result changed (graded, overridden, reversed, regraded), so what it writes
+# commits or rolls back with them.
+RESULT_LISTENERS: list = []
+
+
+def results_listen(listener) -> None:
+    if listener not in RESULT_LISTENERS:
+        RESULT_LISTENERS.append(listener)
+
+
+def _results_changed(attempts: list[Attempt]) -> None:
+    counted = [attempt for attempt in attempts if not attempt.practice and not attempt.preview]
+    if counted:
+        for listener in RESULT_LISTENERS:
+            listener(counted)
+
+
 def _grade_batch(attempt_id: int, *, batch_size: int) -> dict[int, str]:
     outcomes: dict[int, str] = {}
     with transaction.atomic():
@@ -388,9 +528,7 @@ def _grade_batch(attempt_id: int, *, batch_size: int) -> dict[int, str]:
         gradings, graded, failed = [], [], []
         for attempt in attempts:
             try:
-                result = grading.grade_normalised(
-                    normalised_document(attempt.version), attempt.answers, bounds=attempt.version.bounds
-                )
+                result = grade_version(attempt.version, attempt.answers)
             except Exception as exc:  # noqa: BLE001 - recorded on the attempt for staff
                 attempt.failures += 1
                 attempt.last_error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -407,6 +545,9 @@ def _grade_batch(attempt_id: int, *, batch_size: int) -> dict[int, str]:
         rows.insert_each(gradings)
         rows.update_each(graded, [*_RESULT_FIELDS, "grading_started_at"])
         rows.update_each(failed, ["failures", "last_error", "status", "grading_started_at"])
+        statistics.statistics_record([(attempt, None) for attempt in graded])
+        events.recorded([(attempt, "automatic", Grading.Kind.AUTOMATIC) for attempt in graded])
+        _results_changed(graded)
         transaction.on_commit(lambda: metrics.gradings_observe(graded=graded, failed=failed))
     return outcomes
 
@@ -414,11 +555,30 @@ def _grade_batch(attempt_id: int, *, batch_size: int) -> dict[int, str]:
 _RESULT_FIELDS = ["result", "score", "passed", "status", "graded_at"]
 
 
+def grade_version(version: ExerciseVersion, answers: dict, overrides=None) -> dict:
+    """The engine's result for answers on a stored version: the grading engine's for a scenario or
+    quiz, negotiation_result for a negotiation (which takes no overrides). Raises what the engine raises."""
+    if version_is_negotiation(version):
+        return negotiation_result(prepared_negotiation(version), answers)
+    return grading.grade_normalised(normalised_document(version), answers, bounds=version.bounds,
+                                    overrides=overrides)
+
+
+def negotiation_result(neg, answers: dict) -> dict:
+    """A finished session's result (spec "Result") with the learner's own role lifted to the top, in
+    the scenario result's names (`role`, `overall`, `passed`, `competencies`), so the attempt's score,
+    pass, progress and competency profile read a negotiation like any exercise."""
+    result = negotiation.score(neg, answers["transcript"])
+    mine = result["roles"][answers["role"]]
+    return {**result, "role": answers["role"], "overall": mine["overall"], "passed": mine["passed"],
+            "competencies": dict(mine["competencies"])}
+
+
 def _grading_row(attempt: Attempt, result: dict, *, kind, actor=None, overrides=None, reason="", batch=None):
     return Grading(
         attempt=attempt,
         kind=kind,
-        result=result,
+        result=practice_result(result) if attempt.practice else result,
         engine_version=result.get("engine_version", grading.ENGINE_VERSION),
         overrides=overrides or {},
         reason=reason,
@@ -427,7 +587,23 @@ def _grading_row(attempt: Attempt, result: dict, *, kind, actor=None, overrides=
     )
 
 
+# What a practice replay keeps of its grading: the feedback per step and the outcome it reached,
+# never a score, a pass or competency scores, so nothing can count it (even a read that forgot counted()).
+PRACTICE_RESULT_KEYS = ("engine", "engine_version", "outcome", "critical", "steps")
+
+
+def practice_result(result: dict) -> dict:
+    return {"practice": True, **{key: result[key] for key in PRACTICE_RESULT_KEYS if key in result}}
+
+
 def _apply_result(attempt: Attempt, result: dict) -> None:
+    if attempt.practice:
+        attempt.result = practice_result(result)
+        attempt.score = None
+        attempt.passed = None
+        attempt.status = Status.GRADED
+        attempt.graded_at = timezone.now()
+        return
     attempt.result = result
     attempt.score = result["overall"]
     attempt.passed = result["passed"]
@@ -436,38 +612,42 @@ def _apply_result(attempt: Attempt, result: dict) -> None:
 
 
 def _store_result(attempt: Attempt, result: dict, *, kind, actor=None, overrides=None, reason="", batch=None):
-    _grading_row(attempt, result, kind=kind, actor=actor, overrides=overrides, reason=reason, batch=batch).save()
+    row = _grading_row(attempt, result, kind=kind, actor=actor, overrides=overrides, reason=reason, batch=batch)
+    row.save()
+    _replace_result(attempt, result, row)
+
+
+def _replace_result(attempt: Attempt, result: dict, row: Grading) -> None:
+    """A graded attempt's new result (the Grading `row` records it), its share of the statistics moved
+    with it and its xAPI statements restated (records voids the earlier ones), in the caller's transaction."""
+    previous = attempt.result if attempt.status == Status.GRADED else None
     _apply_result(attempt, result)
     attempt.save(update_fields=_RESULT_FIELDS)
+    statistics.statistics_record([(attempt, previous)])
+    events.recorded([(attempt, f"grading-{row.pk}", row.kind)])
+    _results_changed([attempt])
 
 
 def attempts_sweep(*, now=None, limit: int = 500) -> int:
-    """Re-queue attempts left `submitted` or `grading` past the timeout. Returns how many."""
+    """Re-queue attempts left `submitted` or `grading` past the timeout, oldest first. Returns how many.
+    One read per status, each through its partial index in id order (assessments/models.py), so the sweep
+    never reads the graded attempts; 2 queries to find them."""
     now = now or timezone.now()
     stale = now - settings.GRADING_STUCK_AFTER
-    ids = list(
-        Attempt.objects.filter(status__in=[Status.SUBMITTED, Status.GRADING])
-        .filter(
-            # never queued (broker was down), queued long ago, or grading that never finished
-            _stale_q(stale)
-        )
-        .values_list("id", flat=True)[:limit]
-    )
+    # never queued (the broker was down), or queued long ago
+    ids = list(Attempt.objects.filter(Q(queued_at__isnull=True) | Q(queued_at__lt=stale), status=Status.SUBMITTED)
+               .order_by("pk").values_list("id", flat=True)[:limit])
+    # a grading that never finished
+    lost = list(Attempt.objects.filter(status=Status.GRADING, grading_started_at__lt=stale)
+                .order_by("pk").values_list("id", flat=True)[:limit - len(ids)]) if len(ids) < limit else []
     # A grading that outlived the timeout was lost with its worker: waiting again is what lets a message take it.
-    Attempt.objects.filter(pk__in=ids, status=Status.GRADING, grading_started_at__lt=stale).update(
-        status=Status.SUBMITTED
-    )
-    for attempt_id in ids:
+    if lost:
+        Attempt.objects.filter(pk__in=lost, status=Status.GRADING, grading_started_at__lt=stale).update(
+            status=Status.SUBMITTED
+        )
+    for attempt_id in ids + lost:
         attempt_enqueue(attempt_id=attempt_id)
-    return len(ids)
-
-
-def _stale_q(stale):
-    return (
-        Q(status=Status.SUBMITTED, queued_at__isnull=True)
-        | Q(status=Status.SUBMITTED, queued_at__lt=stale)
-        | Q(status=Status.GRADING, grading_started_at__lt=stale)
-    )
+    return len(ids) + len(lost)
 
 
 def attempt_retry(*, attempt: Attempt, actor) -> Attempt:
@@ -505,6 +685,8 @@ def attempt_override(*, attempt: Attempt, actor, overrides: dict, reason: str) -
                   .filter(pk=attempt.pk, status=Status.GRADED).first())
         if locked is None:
             raise Conflict.single("not_graded", gettext("Only graded attempts can be reviewed."), None)
+        if is_negotiation(locked.version.document):
+            raise Conflict.single("not_reviewable", gettext("A negotiation has no reply criteria to review."), None)
         merged = {**overrides_in_effect(locked)}
         # Per reply and per list: changing "avoided" keeps an earlier review of "met" (and the
         # criteria frozen when a deleted account's replies were redacted, assessments/privacy.py).
@@ -555,8 +737,7 @@ def attempt_override_reverse(*, attempt: Attempt, grading_id: int, actor, reason
                            reason=reason.strip())
         row.reverses = target
         row.save()
-        _apply_result(locked, result)
-        locked.save(update_fields=_RESULT_FIELDS)
+        _replace_result(locked, result, row)
         audit.record(action=audit.Action.OVERRIDE_REVERSED, target=locked, actor=actor,
                      academy=attempt.exercise.academy_id, data={"override": target.pk, "score": locked.score})
     return row
@@ -592,8 +773,7 @@ def regrade_attempts(*, batch_id: int, attempt_ids: list[int]) -> int:
             if attempt.status != Status.GRADED:
                 continue
             overrides = overrides_in_effect(attempt)
-            result = grading.grade_normalised(normalised_document(batch.version), attempt.answers,
-                                              bounds=batch.version.bounds, overrides=overrides or None)
+            result = grade_version(batch.version, attempt.answers, overrides=overrides or None)
             _store_result(attempt, result, kind=Grading.Kind.REGRADE, batch=batch, overrides=overrides or {})
             count += 1
     return count

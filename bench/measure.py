@@ -40,6 +40,28 @@ def b1_progress(port: int, course_id: int, token: str, rounds: int, warmup: int)
     }
 
 
+def b10_debrief(port: int, attempt_id: int, token: str, rounds: int, warmup: int) -> dict:
+    """B10: GET /api/v1/attempts/{id}/debrief/ against GET /api/v1/attempts/{id}/ of the same graded attempt,
+    interleaved on one keep-alive connection as B1 does (alternating which goes first)."""
+    client = loadgen.Client(HOST, port)
+    paths = {"debrief": f"/api/v1/attempts/{attempt_id}/debrief/", "attempt": f"/api/v1/attempts/{attempt_id}/"}
+    times = {"debrief": [], "attempt": []}
+    steps = 0
+    for i in range(warmup + rounds):
+        for name in (("debrief", "attempt") if i % 2 else ("attempt", "debrief")):
+            status, data, seconds = client.request("GET", paths[name], token)
+            if status != 200:
+                raise RuntimeError(f"B10: GET {paths[name]} answered {status}: {data}")
+            if i >= warmup:
+                times[name].append(seconds)
+            if name == "debrief":
+                steps = len(data["steps"])
+    client.close()
+    debrief, attempt = summary_ms(times["debrief"]), summary_ms(times["attempt"])
+    return {"debrief": debrief, "attempt": attempt, "median_ratio": ratio(debrief["p50"], attempt["p50"]),
+            "p95_ratio": ratio(debrief["p95"], attempt["p95"]), "steps": steps}
+
+
 # --- B2: the class matrix against one raw SQL query + json ----------------------------------
 
 
@@ -111,7 +133,7 @@ def raw_matrix(cursor, sql: str, class_id: int, now) -> bytes:
     current = None
     for sid, username, last, module_id, assignment_id, title, due, assignment_due, done, total in cursor.fetchall():
         if current is None or current["id"] != sid:
-            current = {"id": sid, "username": username, "last_activity_at": last, "modules": []}
+            current = {"id": sid, "name": username, "last_activity_at": last, "modules": []}
             students.append(current)
         if assignment_id not in seen:
             seen.add(assignment_id)

@@ -2,7 +2,7 @@
 
 Creates its own PostgreSQL database (parley_bench, dropped and recreated),
 uses Redis db 13 as broker and cache, seeds data in bulk, starts gunicorn and
-Celery workers as in production (DEBUG off), measures B1 to B8, writes
+Celery workers as in production (DEBUG off), measures B1 to B9, writes
 var/bench/results.json and regenerates this mode's section of
 docs/benchmarks.md. Loopback only; every loop is bounded in count and time.
 """
@@ -18,10 +18,10 @@ from . import infra
 MODES = {
     "quick": dict(learners=10_000, grow_to=30_000, b1_rounds=300, b1_warmup=30, b2_reps=30, b2_warmup=5,
                   b3_seconds=20, b3_max_requests=20_000, b4_attempts=2_000, b5_budget=0.5, pool=400,
-                  b8_learners=1_000, b8_seconds=30.0),
+                  b8_learners=1_000, b8_seconds=30.0, b9_sizes=(10_000, 100_000)),
     "full": dict(learners=10_000, grow_to=100_000, b1_rounds=1_000, b1_warmup=50, b2_reps=100, b2_warmup=10,
                  b3_seconds=60, b3_max_requests=200_000, b4_attempts=10_000, b5_budget=2.0, pool=400,
-                 b8_learners=2_000, b8_seconds=60.0),
+                 b8_learners=2_000, b8_seconds=60.0, b9_sizes=(10_000, 100_000)),
 }
 
 
@@ -41,12 +41,13 @@ class Config:
     pool: int
     b8_learners: int  # B8: this many learners submit within b8_seconds (2,000 in 60 s at full size)
     b8_seconds: float
+    b9_sizes: tuple[int, int]  # B9: statistics of a version at these numbers of graded attempts
     users: int = 50
     web_workers: int = 2
     web_threads: int = 4
     worker_concurrency: int = 2
     class_size: int = 200
-    only: tuple[str, ...] = ()  # run only these of B1..B5, B8, B1E (B6 needs B1 and B2)
+    only: tuple[str, ...] = ()  # run only these of B1..B5, B8, B10, B1E (B6 needs B1 and B2)
 
 
 _T0 = time.monotonic()
@@ -69,8 +70,9 @@ def parse(argv) -> tuple[Config, list[str]]:
     parser.add_argument("--b3-seconds", type=float)
     parser.add_argument("--b4-attempts", type=int)
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite docs/benchmarks.md")
-    parser.add_argument("--only", help="comma-separated: run only these of B1,B2,B3,B4,B5,B8,B1e (implies --no-docs "
-                                       "and --no-growth unless B1 and B2 are both named); for profiling one figure")
+    parser.add_argument("--only", help="comma-separated: run only these of B1,B2,B3,B4,B5,B8,B9,B10,B1e (implies "
+                                       "--no-docs and --no-growth unless B1 and B2 are both named)"
+                                       "; for profiling one figure")
     args = parser.parse_args(argv)
     mode = "full" if args.full else "quick"
     cfg = Config(mode=mode, **MODES[mode])
@@ -84,7 +86,7 @@ def parse(argv) -> tuple[Config, list[str]]:
         cfg = replace(cfg, b4_attempts=args.b4_attempts)
     if args.only:
         only = tuple(sorted({part.strip().upper() for part in args.only.split(",") if part.strip()}))
-        unknown = set(only) - {"B1", "B2", "B3", "B4", "B5", "B8", "B1E"}
+        unknown = set(only) - {"B1", "B2", "B3", "B4", "B5", "B8", "B9", "B10", "B1E"}
         if unknown:
             parser.error(f"--only: unknown {', '.join(sorted(unknown))}")
         cfg = replace(cfg, only=only)

@@ -1,4 +1,4 @@
-"""The benchmark sequence: seed, then B1 to B8, recording as it goes."""
+"""The benchmark sequence: seed, then B1 to B10, recording as it goes."""
 import os
 import sys
 import time
@@ -78,6 +78,12 @@ class Suite:
         seed.content(world)
         self.log(f"course tree of {len(world.lesson_ids)} lessons and the 30-node scenario published in "
                  f"{time.perf_counter() - started:.1f} s")
+        wanted = set(cfg.only or ("B1", "B2", "B3", "B4", "B5", "B8", "B1E", "B9", "B10"))
+        if wanted <= {"B5", "B9"}:  # neither reads the learners: their seeding is skipped
+            for name in ("B5", "B9"):
+                if name in wanted:
+                    getattr(self, name.lower())()
+            return
         seconds = seed.learners(world, cfg.learners)
         seed.analyze()
         self.log(f"{cfg.learners} learners seeded in {seconds:.1f} s ({self.counts()})")
@@ -90,14 +96,15 @@ class Suite:
         self.write_reproduce_env()
 
         self.results.details["seed_timing"] = dict(world.timing)
-        wanted = set(cfg.only or ("B1", "B2", "B3", "B4", "B5", "B8", "B1E"))
-        if wanted & {"B1", "B2", "B3", "B8"}:
+        if wanted & {"B1", "B2", "B3", "B8", "B10"}:
             self.start_web()
         b1 = self.b1("base") if "B1" in wanted else None
         b2 = self.b2("base") if "B2" in wanted else None
         if cfg.grow_to:
             self.b6(b1, b2)
-        for name in ("B3", "B8", "B4", "B5", "B1E"):
+        if "B10" in wanted:
+            self.b10()  # before B3 and B4, on the web workers B1 warmed
+        for name in ("B3", "B8", "B4", "B5", "B1E", "B9"):
             if name in wanted:
                 getattr(self, name.lower())()
 
@@ -336,6 +343,36 @@ class Suite:
         add("B8", "B8.drained_after_burst_s", figures["drained_after_burst_s"], "s", None,
             "the last burst attempt graded this long after the last submission was answered")
 
+    # --- B10: a debrief against its attempt -----------------------------------------------------
+
+    def b10(self) -> None:
+        """The bench learner's real graded attempt of the whole long path (graded here by the engine's
+        own service, so its result has every step), then its debrief against its detail, interleaved."""
+        from assessments import services as assessment_services
+        from assessments.models import Attempt
+
+        cfg, world = self.cfg, self.world
+        answers = scenarios.path(world.document, prefer="on")
+        attempt = Attempt.objects.create(
+            learner_id=world.bench_learner_id, exercise_id=world.exercise_id, version_id=world.version_id,
+            status=Attempt.Status.SUBMITTED, current_node=answers["steps"][-1]["node"], answers=answers)
+        assessment_services.attempt_grade(attempt_id=attempt.pk)
+        self.load("B10")
+        figures = measure.b10_debrief(self.port, attempt.pk, self.learner_token, cfg.b1_rounds, cfg.b1_warmup)
+        self.results.details["B10"] = figures
+        self.log(f"B10: debrief p50 {figures['debrief']['p50']} ms p95 {figures['debrief']['p95']} ms; attempt p50 "
+                 f"{figures['attempt']['p50']} ms p95 {figures['attempt']['p95']} ms; ratios "
+                 f"{figures['median_ratio']} / {figures['p95_ratio']}")
+        add = self.results.add
+        add("B10", "B10.debrief_median_ratio", figures["median_ratio"], "x", "<= 1.5",
+            f"median latency of GET /api/v1/attempts/{{id}}/debrief/ / median of GET /api/v1/attempts/{{id}}/, the "
+            f"same graded attempt of the 30-node scenario ({figures['steps']} decisions), {cfg.b1_rounds} requests "
+            "each, interleaved on one keep-alive connection")
+        add("B10", "B10.debrief_p95_ratio", figures["p95_ratio"], "x", None, "p95 latency, same ratio")
+        for name in ("debrief", "attempt"):
+            for q in ("p50", "p95"):
+                add("B10", f"B10.{name}_{q}_ms", figures[name][q], "ms", None, f"{name} {q} latency")
+
     # --- B1e: B1's shape on `make run`'s embedded default -------------------------------------
 
     def b1e(self) -> None:
@@ -462,3 +499,28 @@ class Suite:
             "bound computations inside grade() given the stored bounds")
         add("B5", "B5.grade_30_us", small["grade_stored_bounds"]["best_us"], "µs", None,
             f"the same for B4's {small['nodes']}-node scenario ({small['path_steps']} steps)")
+
+    # --- B9: statistics of a version at 10,000 and 100,000 graded attempts ---------------------------
+
+    def b9(self) -> None:
+        from .statistics import b9_statistics
+
+        self.load("B9")
+        small, large = self.cfg.b9_sizes
+        figures = b9_statistics(self.world.academy_id, (small, large), self.cfg.b5_budget, self.log)
+        self.results.details["B9"] = figures
+        add = self.results.add
+        at_small, at_large = figures[str(small)], figures[str(large)]
+        for size, at in ((small, at_small), (large, at_large)):
+            stats_ms, scan_ms = at["statistics"]["median_us"] / 1000, at["scan"]["median_us"] / 1000
+            add("B9", f"B9.statistics_{size // 1000}k_ms", round(stats_ms, 2), "ms", None,
+                f"version_statistics over {size:,} graded attempts of a {figures['nodes']}-node scenario, median "
+                f"({at['cells']:,} score cells, {at['steps']:,} path rows)")
+            add("B9", f"B9.scan_{size // 1000}k_ms", round(scan_ms, 2), "ms", None,
+                f"one aggregate SQL scan of the same {size:,} attempts (count, avg(score)), median")
+            add("B9", f"B9.statistics_to_scan_{size // 1000}k_ratio", round(stats_ms / max(scan_ms, 1e-9), 2), "x",
+                "<= 2.0", f"statistics / aggregate scan at {size:,} attempts, interleaved runs")
+        growth = at_large["statistics"]["median_us"] / max(at_small["statistics"]["median_us"], 1e-9)
+        add("B9", "B9.statistics_growth", round(growth, 2), "x", "<= 1.2",
+            f"statistics at {large:,} / at {small:,} attempts (counts maintained in the grading transactions)")
+

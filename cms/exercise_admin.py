@@ -30,7 +30,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import HeaderButton
 
 from accounts.models import Academy
-from assessments import grading
+from assessments import grading, negotiation
 from assessments.diagram import edges_of, render_svg
 from assessments.errors import ServiceError
 from assessments.models import Exercise, ExerciseVersion
@@ -113,6 +113,50 @@ class ExerciseUploadForm(forms.Form):
 
     def importing_academy(self):
         return self.fixed_academy if self.fixed_academy is not None else self.cleaned_data["academy"]
+
+
+class DebriefForm(forms.Form):
+    """The debrief texts of a scenario (scenario spec, "The document": `debrief` on the document and on
+    any node, `debrief_after`), edited on the authoring screen; saving makes a new version."""
+
+    debrief = forms.CharField(label="Debrief of the whole scenario", required=False, widget=forms.Textarea(
+        attrs={"rows": 3}), help_text="Shown to learners in the debrief only, after grading.")
+    debrief_after = forms.ChoiceField(label="The debrief opens", choices=[
+        ("passed", "once the learner has passed or used every attempt (default)"),
+        ("graded", "after any graded attempt")])
+
+    def __init__(self, *args, document: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document = document
+        self.fields["debrief"].initial = document.get("debrief") or ""
+        self.fields["debrief_after"].initial = document.get("debrief_after") or "passed"
+        for i, node in enumerate(document.get("nodes", [])):
+            if not isinstance(node, dict):
+                continue
+            text = " ".join(str(node.get("text", "")).split())
+            self.fields[f"node_{i}"] = forms.CharField(
+                label=f"Node {node.get('id')} ({node.get('type')}): {text[:80]}{'…' if len(text) > 80 else ''}",
+                required=False, initial=node.get("debrief") or "", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def node_fields(self):
+        return [self[name] for name in self.fields if name.startswith("node_")]
+
+    def changed_document(self) -> dict:
+        """The document with the texts as edited; a field left empty that the document never had stays out,
+        so saving an untouched form changes nothing (and makes no version)."""
+        doc = json.loads(json.dumps(self.document))
+        data = self.cleaned_data
+
+        def put(obj: dict, key: str, value: str, default: str) -> None:
+            if key in obj or value != default:
+                obj[key] = value
+
+        put(doc, "debrief", data["debrief"], "")
+        put(doc, "debrief_after", data["debrief_after"], "passed")
+        for i, node in enumerate(doc.get("nodes", [])):
+            if isinstance(node, dict) and f"node_{i}" in data:
+                put(node, "debrief", data[f"node_{i}"], "")
+        return doc
 
 
 def _json_kind(value) -> str:
@@ -240,6 +284,7 @@ class ExerciseAuthoringView(ExerciseAdminViewMixin, TemplateView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.form = None
+        self.debrief_form = None
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_exercise()
@@ -249,6 +294,8 @@ class ExerciseAuthoringView(ExerciseAdminViewMixin, TemplateView):
         self.object = self.get_exercise()
         if not self.permission_policy.user_has_permission_for_instance(request.user, "change", self.object):
             raise PermissionDenied
+        if request.POST.get("action") == "debrief" and self.object.kind == Exercise.Kind.SCENARIO:
+            return self.post_debrief(request)
         self.form = ExerciseUploadForm(request.POST, request.FILES, replacing=self.object)
         if self.form.is_valid():
             slug = self.form.document_data.get("slug")
@@ -263,6 +310,24 @@ class ExerciseAuthoringView(ExerciseAdminViewMixin, TemplateView):
                     return response
         return self.render_to_response(self.get_context_data(), status=200)
 
+    def post_debrief(self, request):
+        """Save the debrief texts as a new version, through the same import as an upload."""
+        self.debrief_form = DebriefForm(request.POST, document=self.object.current_version.document)
+        if self.debrief_form.is_valid():
+            try:
+                _exercise, version, created = exercise_import(
+                    academy=self.object.academy, document=self.debrief_form.changed_document(), actor=request.user)
+            except ServiceError as exc:
+                self.problems = problems_of(exc.errors)
+            else:
+                if created:
+                    messages.success(request, f"“{self.object.title}”: debrief texts saved as version "
+                                              f"{version.number}. Attempts already taken keep their version.")
+                else:
+                    messages.info(request, "The debrief texts are unchanged: no new version was made.")
+                return redirect(reverse(self.authoring_url_name, args=[self.object.pk]) + "#main")
+        return self.render_to_response(self.get_context_data(), status=200)
+
     def get_page_title(self):
         return self.object.title
 
@@ -275,6 +340,9 @@ class ExerciseAuthoringView(ExerciseAdminViewMixin, TemplateView):
     def get_header_buttons(self):
         buttons = [HeaderButton("Download JSON", url=reverse(self.download_url_name, args=[self.object.pk]),
                                 icon_name="download", priority=10)]
+        # The statistics page is the site's (frontend/statistics.py): the same numbers as the API.
+        buttons.append(HeaderButton("Statistics", url=reverse("frontend:exercise-statistics", args=[self.object.pk]),
+                                    icon_name="table", priority=15))
         if self.edit_url_name and self.user_has_permission_for_instance("change", self.object):
             buttons.append(HeaderButton("Settings", url=reverse(self.edit_url_name, args=[self.object.pk]),
                                         icon_name="cog", priority=20))
@@ -285,7 +353,8 @@ class ExerciseAuthoringView(ExerciseAdminViewMixin, TemplateView):
         """Newest first, each with what changed from the version before it (`diff`) and how many learners'
         attempts are still on it (`n_attempts`, staff previews left out). One query."""
         versions = list(ExerciseVersion.objects.filter(exercise=exercise).select_related("created_by")
-                        .annotate(n_attempts=Count("attempts", filter=Q(attempts__preview=False)))
+                        .annotate(n_attempts=Count("attempts",
+                                                   filter=Q(attempts__preview=False, attempts__practice=False)))
                         .order_by("number").only("id", "number", "created_at", "created_by__username",
                                                  "content_hash", "exercise_id", "document"))
         before = None
@@ -304,7 +373,7 @@ class ExerciseAuthoringView(ExerciseAdminViewMixin, TemplateView):
             exercise=exercise,
             version=version,
             versions=self.version_rows(exercise),
-            validity=grading.validate_document(document) if version else [],
+            validity=self.validity(exercise, document) if version else [],
             competencies=self.competency_rows(document, version),
             lessons=list(LessonExercise.objects.filter(exercise=exercise).select_related("lesson", "course")
                          .order_by("course__title", "lesson__path")),
@@ -321,7 +390,21 @@ class ExerciseAuthoringView(ExerciseAdminViewMixin, TemplateView):
             ids = {n.get("id") for n in document.get("nodes", [])}
             context["nodes"] = document.get("nodes", [])
             context["edges"] = [e for e in edges_of(document) if e["target"] in ids]
-        elif version:
+            if can_change:
+                context["debrief_form"] = self.debrief_form or DebriefForm(document=document)
+        elif version and exercise.kind == Exercise.Kind.NEGOTIATION and not context["validity"]:
+            # frontier_svg escapes every text of the document: its output is markup we wrote.
+            neg = negotiation.prepare(document)
+            context["frontier_svg"] = mark_safe(negotiation.frontier_svg(neg, title=exercise.title))  # noqa: S308
+            context["roles"] = [{"id": r.id, "label": r.label, "reservation": float(r.reservation),
+                                 "strategy": r.strategy.name} for r in neg.roles]
+            context["frontier"] = [
+                {"package": neg.as_package(o.options), "utilities": [round(float(u), 1) for u in o.utilities]}
+                for o in negotiation.pareto_frontier(neg)]
+            nash = negotiation.nash_point(neg)
+            context["nash"] = {"package": neg.as_package(nash.options),
+                               "utilities": [round(float(u), 1) for u in nash.utilities]}
+        elif version and exercise.kind != Exercise.Kind.NEGOTIATION:
             context["questions"] = [
                 {"id": q.get("id"), "type": q.get("type"), "text": q.get("text", ""), "points": q.get("points", 1),
                  "options": len(q.get("options") or []),
@@ -330,6 +413,13 @@ class ExerciseAuthoringView(ExerciseAdminViewMixin, TemplateView):
             ]
             context["total_points"] = sum(float(q["points"]) for q in context["questions"])
         return context
+
+    @staticmethod
+    def validity(exercise, document) -> list:
+        """The current version's problems under the current rules of its engine."""
+        if exercise.kind == Exercise.Kind.NEGOTIATION:
+            return negotiation.validate(document)
+        return grading.validate_document(document)
 
     @staticmethod
     def competency_rows(document, version) -> list[dict]:

@@ -20,6 +20,10 @@
   `exercise_admin.py`.
 - Translation submission (wagtail-localize) is refused for pages the user
   cannot edit.
+- An approval that publishes (the last step of a review workflow) asks the
+  `parley_before_approval_publishes` hooks first, as a direct publish asks
+  Wagtail's `before_publish_page` (`approvals.py`; courses registers
+  the confirmation for lessons that lower learners' percentages).
 """
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -48,6 +52,7 @@ from assessments.models import Exercise
 
 from . import admin_patches, admin_tenancy
 from .admin_tenancy import editor_academy_ids, navigable_q, pages_in_scope, path_in_scope
+from .approvals import ApprovalAsksFirstActionView, ApprovalAsksFirstEditView
 from .exercise_admin import ExerciseAuthoringView, ExerciseDownloadView, ExerciseUploadView
 from .models import AcademyPage, CoursePage, CurriculumPage, HomePage, LessonPage, ModulePage
 from .selectors import exercise_places
@@ -69,7 +74,11 @@ class AcademyScopeMixin:
 
 
 class AcademyScopedPageViewSet(PageViewSet):
-    """Wagtail's page views for one page type, each behind `AcademyScopeMixin`."""
+    """Wagtail's page views for one page type, each behind `AcademyScopeMixin`; approving asks the
+    `BEFORE_APPROVAL_PUBLISHES` hooks first."""
+
+    workflow_action_view_class = ApprovalAsksFirstActionView
+    edit_view_class = ApprovalAsksFirstEditView
 
     def construct_view(self, view_class, **kwargs):
         scoped = type(f"Scoped{view_class.__name__}", (AcademyScopeMixin, view_class), {})

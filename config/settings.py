@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "cms",
     "courses",
     "notices",
+    "records",
+    "credentials",
+    "lti",
     "api",
     "frontend",
     "wagtail_localize",
@@ -76,6 +79,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it adjusts the answer last: an LTI launch's session may be framed by its LMS (lti/frames.py).
+    "lti.frames.LtiFrameMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "frontend.csp.PathContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -219,6 +224,9 @@ REST_FRAMEWORK = {
         "auth": env_str("THROTTLE_AUTH", "30/min"),
         "join": env_str("THROTTLE_JOIN", "30/min"),
         "attempts": env_str("THROTTLE_ATTEMPTS", "120/min"),
+        # LTI login initiations per address: a school's launches come from one address behind its NAT, so
+        # generous; with 10-minute login rows it bounds one address to 3,000 rows alive.
+        "lti_login": env_str("THROTTLE_LTI_LOGIN", "300/min"),
         # Addresses a teacher invites, one by one or by file (api.throttles.InvitationBudgetThrottle).
         "invitations": env_str("THROTTLE_INVITATIONS", "1000/hour"),
     },
@@ -241,6 +249,8 @@ SPECTACULAR_SETTINGS = {
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
+        "ExerciseKindEnum": "api.serializers.exercises.EXERCISE_KINDS",
+        "StatisticsFlagKindEnum": "api.serializers.exercises.STATISTICS_FLAG_KINDS",
     },
     "PREPROCESSING_HOOKS": ["api.schema.only_api_v1"],
     "POSTPROCESSING_HOOKS": [
@@ -334,7 +344,21 @@ CELERY_BEAT_SCHEDULE = {
     "due-reminders": {"task": "courses.tasks.due_reminders_dispatch", "schedule": 900.0},
     "teacher-digest": {"task": "courses.tasks.teacher_digest_dispatch", "schedule": 3600.0},
     "mail-sweep": {"task": "courses.tasks.mail_sweep", "schedule": 300.0},
+    # xAPI statements (records/): queue delivery for every academy whose statements are due again.
+    "statements-sweep": {"task": "records.tasks.sweep_statements",
+                         "schedule": float(env_int("RECORDS_SWEEP_SECONDS", 60))},
+    # Scores for LMS gradebooks whose next try is due (lti/scores.py).
+    "lti-scores-sweep": {"task": "lti.tasks.sweep_scores", "schedule": 60.0},
+    # LMS rosters (Names and Role Provisioning) older than LTI_ROSTER_SYNC_SECONDS, fetched again.
+    "lti-rosters": {"task": "lti.tasks.sync_rosters", "schedule": 900.0},
 }
+# xAPI delivery to each academy's LRS (records/services.py, docs/interoperability.md): statements per
+# POST, the HTTP timeout, and the back-off after an LRS that did not answer or answered 5xx (the base
+# doubles with each try, up to the maximum). Milliseconds for the base, so tests can make it short.
+RECORDS_BATCH_SIZE = max(1, env_int("RECORDS_BATCH_SIZE", 100))
+RECORDS_HTTP_TIMEOUT_SECONDS = env_int("RECORDS_HTTP_TIMEOUT_SECONDS", 10)
+RECORDS_RETRY_BASE_SECONDS = env_int("RECORDS_RETRY_BASE_MS", 5000) / 1000
+RECORDS_RETRY_MAX_SECONDS = env_int("RECORDS_RETRY_MAX_SECONDS", 600)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 GRADING_STUCK_AFTER = timedelta(seconds=env_int("GRADING_STUCK_AFTER_SECONDS", 120))
 GRADING_MAX_FAILURES = env_int("GRADING_MAX_FAILURES", 3)
@@ -434,6 +458,27 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- LTI 1.3 tool (lti/, docs/lti.md) ---------------------------------------------
+# How long a retired signing key stays in the tool's JWKS (platforms cache it), 7 days.
+LTI_KEY_GRACE_SECONDS = env_int("LTI_KEY_GRACE_SECONDS", 7 * 24 * 3600)
+# The platform's JWKS is cached this long; a launch naming an unknown kid fetches it again, at most
+# once per LTI_JWKS_REFRESH_MIN_SECONDS.
+LTI_JWKS_CACHE_SECONDS = env_int("LTI_JWKS_CACHE_SECONDS", 3600)
+LTI_JWKS_REFRESH_MIN_SECONDS = env_int("LTI_JWKS_REFRESH_MIN_SECONDS", 10)
+LTI_HTTP_TIMEOUT = env_int("LTI_HTTP_TIMEOUT", 5)
+# A login must come back as a launch within this time; a launch's id_token is refused when issued
+# longer ago than LTI_TOKEN_MAX_AGE_SECONDS; clocks may differ by LTI_CLOCK_SKEW_SECONDS.
+LTI_LOGIN_STATE_SECONDS = env_int("LTI_LOGIN_STATE_SECONDS", 600)
+# How long a sign-in without a password (an LMS launch) proves the person, for deleting an account that
+# has no password (accounts.reauth).
+ACCOUNT_PROOF_SECONDS = env_int("ACCOUNT_PROOF_SECONDS", 600)
+LTI_TOKEN_MAX_AGE_SECONDS = env_int("LTI_TOKEN_MAX_AGE_SECONDS", 600)
+LTI_CLOCK_SKEW_SECONDS = env_int("LTI_CLOCK_SKEW_SECONDS", 60)
+# A score the LMS did not take is tried again after this, doubling each time (at most six hours).
+LTI_SCORE_RETRY_SECONDS = env_int("LTI_SCORE_RETRY_SECONDS", 30)
+# An LMS course's roster is fetched again when older than this (beat), and on each instructor's launch.
+LTI_ROSTER_SYNC_SECONDS = env_int("LTI_ROSTER_SYNC_SECONDS", 6 * 3600)
 
 # --- Operations: logs, metrics (config/logs.py, config/request_log.py, config/metrics.py, docs/operations.md) ---
 # `json`: one JSON object per line on stderr, with request_id (and task_id in a worker); `console`:

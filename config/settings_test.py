@@ -18,7 +18,8 @@ elif os.environ.get("PARLEY_TEST_DATABASE"):
     # must not drop each other's test database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["PARLEY_TEST_DATABASE"]}
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "1000/min", "join": "1000/min",  # noqa: F405
-                                                               "attempts": "1000/min"}}
+                                                               "attempts": "1000/min",
+                                                               "lti_login": "1000/min"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # The file cache of the embedded default, one folder per test process (pytest-xdist), so that one
 # process's throttle counts and cache clears never reach another's; a worker process started by a

@@ -21,6 +21,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("django-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Parley as an LTI 1.3 tool (lti/, docs/lti.md): JWKS, configurations, login, launch, registrations.
+    path("lti/", include("lti.urls")),
     path("", include("frontend.urls")),
     path("pages/", include(wagtail_urls)),
 ]

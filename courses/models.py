@@ -171,3 +171,47 @@ class TeacherVerification(models.Model):
 
     def __str__(self):
         return f"verification {self.pk} of {self.teacher_id} ({self.state})"
+
+
+class JournalEntry(models.Model):
+    """A learner's reflection after the debrief of one of their graded attempts: what they would do
+    differently, and one commitment. Private, except that the teacher of a class the learner is in reads it
+    while the exercise is in a module assigned to that class (courses.access.journal_classes). Exported
+    and deleted with the learner's account (courses/privacy.py)."""
+
+    TEXT_MAX = 2000
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="journal_entries")
+    attempt = models.ForeignKey("assessments.Attempt", on_delete=models.CASCADE, related_name="journal_entries")
+    exercise = models.ForeignKey("assessments.Exercise", on_delete=models.CASCADE, related_name="+")
+    differently = models.TextField(max_length=TEXT_MAX)
+    commitment = models.TextField(max_length=TEXT_MAX)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["learner", "attempt"], name="one_journal_entry_per_attempt")]
+        indexes = [models.Index(fields=["exercise", "learner"], name="journal_exercise_learner")]
+        ordering = ["-updated_at", "-id"]
+        verbose_name_plural = "journal entries"
+
+    def __str__(self):
+        return f"journal entry {self.pk} of learner {self.learner_id}"
+
+
+class JournalComment(models.Model):
+    """A teacher's comment on a journal entry they may read; its learner sees it under the entry."""
+
+    TEXT_MAX = 2000
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                               related_name="journal_comments")
+    text = models.TextField(max_length=TEXT_MAX)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"comment {self.pk} on journal entry {self.entry_id}"

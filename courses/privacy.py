@@ -1,8 +1,8 @@
 """What courses keeps about a person, for the account export and deletion (accounts/privacy.py).
 
 Enrolments, lesson reads, memberships and extensions stay on deletion (statistics and the class
-matrix count them, pointing at the anonymised row); invitations hold an address, and reflections are
-the person's own words, so they go.
+matrix count them, pointing at the anonymised row); invitations hold an address, and reflections,
+journal entries (with the comments on them) and journal comments are the person's own words, so they go.
 """
 from accounts.models import User
 from accounts.privacy import PrivacyPart
@@ -12,6 +12,8 @@ from .models import (
     ClassMembership,
     Enrolment,
     Extension,
+    JournalComment,
+    JournalEntry,
     LessonRead,
     ReflectionAnswer,
     SchoolClass,
@@ -22,6 +24,9 @@ RECORDS = {
     "courses.Enrolment.learner": "exported; kept for statistics",
     "courses.LessonRead.learner": "exported; kept for statistics",
     "courses.ReflectionAnswer.learner": "exported; deleted with the account (the learner's own words)",
+    "courses.JournalEntry.learner": "exported with the comments on it; deleted with the account, comments too "
+                                    "(the learner's own words)",
+    "courses.JournalComment.author": "exported; deleted with the account (the author's own words)",
     "courses.ClassMembership.student": "exported; kept for the class matrix",
     "courses.Extension.student": "exported; kept for the class matrix",
     "courses.SchoolClass.teacher": "exported; archived on deletion",
@@ -38,9 +43,27 @@ def _address(learner_id: int) -> str:
     return (email or "").casefold()
 
 
+def _journal_entries(learner_id: int) -> list[dict]:
+    """The person's journal entries, each with the comments on it: two queries, whatever the number."""
+    comments: dict[int, list] = {}
+    for c in (JournalComment.objects.filter(entry__learner_id=learner_id).select_related("author")
+              .order_by("created_at", "id")):
+        comments.setdefault(c.entry_id, []).append(
+            {"author": c.author.display_name if c.author else None, "text": c.text, "created_at": c.created_at})
+    return [
+        {"attempt": e["attempt_id"], "exercise": e["exercise_id"], "title": e["exercise__title"],
+         "differently": e["differently"], "commitment": e["commitment"], "created_at": e["created_at"],
+         "updated_at": e["updated_at"], "comments": comments.get(e["id"], [])}
+        for e in JournalEntry.objects.filter(learner_id=learner_id).order_by("created_at", "id").values(
+            "id", "attempt_id", "exercise_id", "exercise__title", "differently", "commitment", "created_at",
+            "updated_at")
+    ]
+
+
 def courses_learner_export(*, learner_id: int) -> dict:
-    """Enrolments, reads, reflections, memberships, extensions, classes taught, invitations to the
-    learner's address and teacher verifications: nine queries (one finds the address)."""
+    """Enrolments, reads, reflections, journal entries (with their comments), journal comments written,
+    memberships, extensions, classes taught, invitations to the learner's address and teacher
+    verifications: twelve queries (one finds the address, one the comments on the entries)."""
     address = _address(learner_id)
     return {
         "enrolments": [
@@ -58,6 +81,12 @@ def courses_learner_export(*, learner_id: int) -> dict:
              "updated_at": r["updated_at"]}
             for r in ReflectionAnswer.objects.filter(learner_id=learner_id).order_by("lesson_id", "id").values(
                 "lesson_id", "lesson__title", "block_id", "text", "updated_at")
+        ],
+        "journal_entries": _journal_entries(learner_id),
+        "journal_comments_written": [
+            {"entry": c["entry_id"], "text": c["text"], "created_at": c["created_at"]}
+            for c in JournalComment.objects.filter(author_id=learner_id).order_by("created_at", "id").values(
+                "entry_id", "text", "created_at")
         ],
         "class_memberships": [
             {"class": m["school_class_id"], "name": m["school_class__name"], "joined_at": m["joined_at"]}
@@ -89,13 +118,16 @@ def courses_learner_export(*, learner_id: int) -> dict:
 
 def courses_learner_anonymise(*, learner_id: int, now) -> dict:
     """Invitations to the person's address, and those they sent that nobody answered, go, as do their
-    reflections; a teacher's verification stops counting and loses its free text; their classes are archived.
+    reflections, journal entries (with the comments on them) and the journal comments they wrote; a
+    teacher's verification stops counting and loses its free text; their classes are archived.
     Runs inside the account deletion's transaction, before the address is wiped."""
     address = _address(learner_id)
     if address:
         ClassInvitation.objects.filter(email=address).delete()
     ClassInvitation.objects.filter(invited_by_id=learner_id, accepted_at__isnull=True).delete()
     ReflectionAnswer.objects.filter(learner_id=learner_id).delete()
+    JournalComment.objects.filter(author_id=learner_id).delete()
+    JournalEntry.objects.filter(learner_id=learner_id).delete()  # and the comments on them
     verifications = TeacherVerification.objects.filter(teacher_id=learner_id)
     verifications.filter(revoked_at__isnull=True).update(revoked_at=now)
     verifications.update(note="", decision_note="")
@@ -104,4 +136,4 @@ def courses_learner_anonymise(*, learner_id: int, now) -> dict:
 
 
 PART = PrivacyPart(app="courses", records=RECORDS, export=courses_learner_export,
-                   anonymise=courses_learner_anonymise, export_queries=9)
+                   anonymise=courses_learner_anonymise, export_queries=12)

@@ -74,12 +74,11 @@ def completed_pairs(*, learner_ids, lesson_ids) -> set[tuple[int, int]]:
         part=Value(_READ)).order_by().values_list("learner_id", "lesson_id", "part")
     embeds = LessonExercise.objects.filter(lesson_id__in=lesson_ids).annotate(
         part=Value(_EMBEDS)).order_by().values_list("lesson_id", "exercise_id", "part")
-    passed = Attempt.objects.filter(
+    passed = Attempt.objects.counted().filter(
         learner_id__in=learner_ids,
         exercise_id__in=LessonExercise.objects.filter(lesson_id__in=lesson_ids).values("exercise_id"),
         status=Attempt.Status.GRADED,
         passed=True,
-        preview=False,
     ).annotate(part=Value(_PASSED)).order_by().values_list("learner_id", "exercise_id", "part")
     read_pairs, exercises_of, passed_by = set(), {}, {}
     for a, b, part in reads.union(embeds, passed, all=True):
@@ -223,7 +222,9 @@ def _marks_part(connection, model, field: str, part: int, count: int, passed: bo
     if passed:
         sql += f" AND {quote(meta.get_field('status').column)} = %s AND {quote(meta.get_field('passed').column)} = %s"
     if model is Attempt:
-        sql += f" AND NOT {quote(meta.get_field('preview').column)}"  # staff previews count nowhere
+        # Attempt.objects.counted(), in SQL: staff previews and practice replays count nowhere.
+        sql += (f" AND NOT {quote(meta.get_field('preview').column)}"
+                f" AND NOT {quote(meta.get_field('practice').column)}")
     return sql
 
 
@@ -282,28 +283,6 @@ def module_percents(*, learner_id: int, modules) -> dict[int, float]:
             for module_id, ids in lessons_by_module.items()}
 
 
-def my_progress(*, learner) -> list[dict]:
-    """A row per enrolled course with its percent. Four queries whatever the number of courses: the
-    enrolments, the courses' live lessons (two, _live_lessons_by_ancestor) and completed_pairs."""
-    enrolments = list(
-        Enrolment.objects.filter(learner=learner, course__live=True).select_related("course").order_by("course__path")
-    )
-    courses = [e.course for e in enrolments]
-    lessons_by_course = _live_lessons_by_ancestor(courses)
-    all_lessons = [lid for ids in lessons_by_course.values() for lid in ids]
-    done = {lesson for _, lesson in completed_pairs(learner_ids=[learner.pk], lesson_ids=all_lessons)}
-    return [
-        {
-            "course": course.pk,
-            "title": course.title,
-            "percent": _percent(sum(1 for lid in lessons_by_course[course.pk] if lid in done),
-                                len(lessons_by_course[course.pk])),
-            "enrolled_at": enrolment.created_at,
-        }
-        for enrolment, course in zip(enrolments, courses, strict=True)
-    ]
-
-
 def class_progress(*, school_class: SchoolClass, now=None) -> dict:
     """The teacher's matrix: students by assigned modules. Six queries whatever the size: the
     assignments with their modules, the members, the modules' live lessons (two), completed_pairs and
@@ -343,8 +322,7 @@ def class_progress(*, school_class: SchoolClass, now=None) -> dict:
                 "extended": extended,
                 "overdue": due < now and percent < 100.0,
             })
-        rows.append({"id": student_id, "username": names[student_id], "last_activity_at": last_activity,
-                     "modules": cells})
+        rows.append({"id": student_id, "name": names[student_id], "last_activity_at": last_activity, "modules": cells})
     return {
         "class": school_class.pk,
         "modules": [
@@ -369,7 +347,7 @@ def students_at_risk(*, school_class: SchoolClass, inactive_days: int, now=None,
         overdue = [cell["id"] for cell in row["modules"] if cell["overdue"]]
         inactive = row["last_activity_at"] is None or row["last_activity_at"] < cutoff
         if overdue or inactive:
-            out.append({"id": row["id"], "username": row["username"], "overdue_modules": overdue,
+            out.append({"id": row["id"], "name": row["name"], "overdue_modules": overdue,
                         "inactive": inactive, "last_activity_at": row["last_activity_at"]})
     return out
 
@@ -393,8 +371,8 @@ def learners_losing_percent(*, lesson: LessonPage, exercise_ids) -> int:
         return 0
     completed = {learner for learner, _ in completed_pairs(learner_ids=learners, lesson_ids=[lesson.pk])}
     passed: dict[int, set] = {}
-    for learner, exercise in Attempt.objects.filter(
+    for learner, exercise in Attempt.objects.counted().filter(
             learner_id__in=completed, exercise_id__in=added, status=Attempt.Status.GRADED, passed=True,
-            preview=False).values_list("learner_id", "exercise_id"):
+    ).values_list("learner_id", "exercise_id"):
         passed.setdefault(learner, set()).add(exercise)
     return sum(1 for learner in completed if not added <= passed.get(learner, set()))

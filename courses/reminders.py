@@ -151,7 +151,7 @@ def teacher_digest(*, teacher_id: int, period_key: str, now: datetime) -> dict |
     for school_class in SchoolClass.objects.filter(teacher_id=teacher_id, archived_at__isnull=True).order_by("name",
                                                                                                               "pk"):
         matrix = progress.class_progress(school_class=school_class, now=now)
-        behind = [{"student": row["username"], "modules": [c["title"] for c in row["modules"] if c["overdue"]]}
+        behind = [{"student": row["name"], "modules": [c["title"] for c in row["modules"] if c["overdue"]]}
                   for row in matrix["students"] if any(c["overdue"] for c in row["modules"])]
         replies = [r for r in selectors.class_replies(school_class=school_class)
                    if r["graded_at"] and r["graded_at"] >= since]

@@ -126,7 +126,7 @@ def learner_overview(*, learner) -> list[dict]:
     enrolments = list(Enrolment.objects.filter(learner=learner, course__live=True)
                       .select_related("course").order_by("course__path"))
     summaries = progress.courses_progress(learner=learner, courses=[e.course for e in enrolments])
-    return [{**summary, "course": enrolment.course, "source": enrolment.source}
+    return [{**summary, "course": enrolment.course, "source": enrolment.source, "enrolled_at": enrolment.created_at}
             for enrolment, summary in zip(enrolments, summaries, strict=True)]
 
 
@@ -188,6 +188,39 @@ def class_roster_members(*, school_class: SchoolClass):
     return school_class.memberships.select_related("student").order_by("student__username", "student_id")
 
 
+def class_names(*, school_class: SchoolClass, people) -> dict[int, str]:
+    """Display names for some of the class's people, from (user id, username) pairs: each former learner
+    is numbered as on the class's roster and progress ("Former learner 2"), among the whole class's
+    former learners (accounts.privacy.display_names), so a reply, an extension and a roster row of one
+    person carry one name. One query, only when a former learner is among `people`."""
+    everyone = dict(people)
+    if any(is_former(username) for username in everyone.values()):
+        everyone.update(school_class.memberships.filter(student__username__startswith=FORMER_PREFIX)
+                        .values_list("student_id", "student__username"))
+    return display_names(everyone.items())
+
+
+def attempt_learner_name(*, attempt: Attempt, viewer, class_id=None) -> str:
+    """The learner's name on an attempt as `viewer` sees it: the username; for a former learner, the
+    name the roster of the class `viewer` reads the attempt through gives ("Former learner 2"), the
+    class `class_id` when the page was opened from it (the replies page says which), else the lowest of
+    them; "Former learner" unnumbered for staff who teach the learner in no class, since the number only
+    means something within one class. No query for a learner who is not a former one, else three
+    (access.attempt_teaching_class_ids: two; the class's former learners)."""
+    username = attempt.learner.username
+    if not is_former(username):
+        return username
+    class_ids = access.attempt_teaching_class_ids(user=viewer, attempt=attempt)
+    if not class_ids:
+        return display_name(username)
+    asked = str(class_id or "")
+    asked = int(asked) if asked.isascii() and asked.isdigit() and len(asked) <= 18 else None
+    chosen = asked if asked in class_ids else class_ids[0]
+    former = (ClassMembership.objects.filter(school_class_id=chosen, student__username__startswith=FORMER_PREFIX)
+              .values_list("student_id", "student__username"))
+    return display_names(former)[attempt.learner_id]
+
+
 def class_roster(*, school_class: SchoolClass, members=None) -> list[dict]:
     """The class's members (or the page `members` of class_roster_members) by display name, `name`:
     a teacher never sees a learner's email. One query."""
@@ -211,12 +244,23 @@ def class_invitations(*, school_class: SchoolClass) -> list[dict]:
 
 
 def class_assignments(*, school_class: SchoolClass) -> list[dict]:
-    rows = []
-    for a in school_class.assignments.select_related("module", "course").prefetch_related("extensions__student"):
-        rows.append({"id": a.pk, "module": a.module, "course": a.course, "due_at": a.due_at,
-                     "extensions": [{"student": display_name(e.student.username), "due_at": e.due_at}
-                                    for e in a.extensions.all()]})
-    return rows
+    assignments = list(school_class.assignments.select_related("module", "course")
+                       .prefetch_related("extensions__student"))
+    names = class_names(school_class=school_class, people=((e.student_id, e.student.username)
+                                                           for a in assignments for e in a.extensions.all()))
+    return [{"id": a.pk, "module": a.module, "course": a.course, "due_at": a.due_at,
+             "extensions": [{"student": names[e.student_id], "due_at": e.due_at} for e in a.extensions.all()]}
+            for a in assignments]
+
+
+def class_exercises(*, school_class: SchoolClass) -> list[Exercise]:
+    """The exercises of the modules assigned to the class (courses.access.class_exercise_ids), by title,
+    each with `n_attempts`: the class's graded counted attempts at it. Two queries (the modules' paths,
+    then the exercises with their counts)."""
+    graded = access.class_attempts(school_class).filter(status=Attempt.Status.GRADED, exercise_id=OuterRef("pk"))
+    counts = graded.order_by().values("exercise_id").annotate(n=Count("id", distinct=True)).values("n")
+    return list(Exercise.objects.filter(pk__in=access.class_exercise_ids(school_class))
+                .annotate(n_attempts=Subquery(counts)).order_by("title", "pk"))
 
 
 def assignable_modules() -> list[dict]:
@@ -241,7 +285,15 @@ def class_replies(*, school_class: SchoolClass, limit: int = 50) -> list[dict]:
     """The written replies of the class's latest `limit` graded scenario attempts, in the shape of
     GET /api/v1/classes/{id}/replies/ (assessments.selectors.attempt_replies). Two queries: the paths of
     the modules assigned to the class (access.class_attempts bounds the attempts by them), the attempts."""
-    return attempt_replies(class_reply_attempts(school_class=school_class)[:limit])
+    return class_attempt_replies(school_class=school_class,
+                                 attempts=class_reply_attempts(school_class=school_class)[:limit])
+
+
+def class_attempt_replies(*, school_class: SchoolClass, attempts) -> list[dict]:
+    """attempt_replies of some of the class's attempts, former learners named as on its roster."""
+    attempts = list(attempts)
+    names = class_names(school_class=school_class, people=((a.learner_id, a.learner.username) for a in attempts))
+    return attempt_replies(attempts, names=names)
 
 
 def class_reply_attempt(*, school_class: SchoolClass, attempt_id) -> Attempt | None:

@@ -12,7 +12,7 @@ from accounts.services import user_touch_activity
 from cms.models import CoursePage, ModulePage
 from cms.selectors import lesson_course, live_lesson
 
-from . import access, mail
+from . import access, events, mail
 from .errors import Conflict, CourseError, Forbidden, NotFound
 from .models import (
     Assignment,
@@ -39,8 +39,14 @@ def _get_or_create(model, defaults=None, **lookup):
         return model.objects.get(**lookup), False
 
 
+@transaction.atomic
 def enrol(*, learner, course: CoursePage, source: str = Enrolment.Source.SELF) -> tuple[Enrolment, bool]:
-    return _get_or_create(Enrolment, defaults={"source": source}, learner=learner, course=course)
+    """Enrol the learner in the course; idempotent. A new enrolment's xAPI statement is written in the
+    same transaction (courses.events.enrolled)."""
+    row, created = _get_or_create(Enrolment, defaults={"source": source}, learner=learner, course=course)
+    if created:
+        events.enrolled.send(sender=Enrolment, enrolments=[row], some_existed=False)
+    return row, created
 
 
 @transaction.atomic
@@ -54,6 +60,8 @@ def lesson_mark_read(*, learner, lesson_id: int) -> tuple[LessonRead, bool]:
     if not Enrolment.objects.filter(learner=learner, course=course).exists():
         raise Forbidden.single("not_enrolled", gettext("Enrol in the course first."))
     row, created = _get_or_create(LessonRead, learner=learner, lesson=lesson)
+    if created:
+        events.lesson_read.send(sender=LessonRead, read=row, lesson=lesson, course=course)
     user_touch_activity(user=learner)
     return row, created
 
@@ -156,6 +164,9 @@ def _enrol_in_assigned_courses(school_class: SchoolClass, students) -> None:
     course_ids = set(school_class.assignments.values_list("course_id", flat=True))
     rows = [Enrolment(learner=s, course_id=c, source=Enrolment.Source.CLASS) for s in students for c in course_ids]
     Enrolment.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        # Some of these pairs were enrolled already: the receivers tell the new rows by their created_at.
+        events.enrolled.send(sender=Enrolment, enrolments=rows, some_existed=True)
 
 
 # What people put inside a code they copy or read out: spaces, hyphens and the dashes that word
@@ -190,6 +201,47 @@ def _add_student(school_class: SchoolClass, student) -> bool:
     _, created = _get_or_create(ClassMembership, school_class=school_class, student=student)
     _enrol_in_assigned_courses(school_class, [student])
     return created
+
+
+def class_join_by_lms_enrolment(*, student, school_class: SchoolClass, registration_id: int,
+                                context_id: str, registration_active: bool = True) -> bool:
+    """An LMS launch adds its learner to the class its LMS course maps to (lti/): enrolment in that course
+    is the school's consent, trusted through the registration academy staff or an admin made
+    (courses.access.may_join_class_by_lms_enrolment). Idempotent; audited like a join, naming the
+    registration. True when the membership is new. The learner may leave like any other class."""
+    if not access.may_join_class_by_lms_enrolment(user=student, registration_active=registration_active):
+        raise Forbidden.single("permission_denied", gettext("Only students join classes."))
+    if school_class.archived_at is not None:
+        return False
+    with transaction.atomic():
+        created = _add_student(school_class, student)
+        if created:
+            audit.record(action=audit.Action.CLASS_JOINED, target=school_class, actor=student,
+                         data={"student": student.pk, "by": "lms_enrolment", "lti_registration": registration_id,
+                               "context": context_id[:255]})
+    return created
+
+
+def class_leave_by_lms_unenrolment(*, student, school_class: SchoolClass, registration_id: int) -> bool:
+    """The LMS's roster no longer lists the learner in the course the class maps to (lti/, Names and Role
+    Provisioning): the consent their enrolment gave has ended, so they leave, as by class_leave.
+    Audited as a leave naming the registration. True when there was a membership."""
+    with transaction.atomic():
+        deleted, _ = ClassMembership.objects.filter(school_class=school_class, student=student).delete()
+        if not deleted:
+            return False
+        Extension.objects.filter(assignment__school_class=school_class, student=student).delete()
+        audit.record(action=audit.Action.CLASS_LEFT, target=school_class, actor=None,
+                     data={"student": student.pk, "by": "lms_unenrolment", "lti_registration": registration_id})
+    return True
+
+
+def classes_hand_over(*, from_teacher, to_teacher) -> int:
+    """Every class of `from_teacher` becomes `to_teacher`'s (lti/: an account the LMS made, linked to the
+    person's full account). Both must be teachers; the number of classes moved."""
+    if not (access.is_teacher(from_teacher) and access.is_teacher(to_teacher)):
+        return 0
+    return SchoolClass.objects.filter(teacher=from_teacher).update(teacher=to_teacher)
 
 
 def class_leave(*, student, class_id) -> None:
@@ -348,6 +400,32 @@ def verification_decide(*, actor, verification_id, approve: bool, note: str = ""
         audit.record(action=audit.Action.TEACHER_VERIFIED if approve else audit.Action.TEACHER_REJECTED,
                      target=row, actor=actor, data={"teacher": row.teacher_id})
         transaction.on_commit(lambda: mail.verification_decision_queue(verification_id=row.pk))
+    return row
+
+
+def verification_vouch(*, teacher, school: str, vouched_by, registration_id: int) -> TeacherVerification | None:
+    """A teacher verified because an LMS registration vouches for its school's instructors (lti/): the
+    registration, made by academy staff or an admin who may decide verifications, is their decision made
+    in advance. Does nothing for a teacher verified already (or not a teacher: None). Audited as a
+    verification, naming the registration; revoked like any other when the teacher stops being one."""
+    if not access.is_teacher(teacher) or access.is_platform_admin(teacher):
+        return None
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=teacher.pk).first()  # one decision at a time per teacher
+        if access.teacher_is_verified(teacher):
+            return None
+        now = timezone.now()
+        TeacherVerification.objects.filter(teacher=teacher, state=TeacherVerification.State.PENDING).update(
+            state=TeacherVerification.State.VERIFIED, decided_by=vouched_by, decided_at=now,
+            decision_note=f"LMS registration {registration_id}")
+        row = TeacherVerification.objects.filter(teacher=teacher, state=TeacherVerification.State.VERIFIED,
+                                                 revoked_at__isnull=True).first()
+        if row is None:
+            row = TeacherVerification.objects.create(
+                teacher=teacher, school=school[:SCHOOL_MAX], state=TeacherVerification.State.VERIFIED,
+                decided_by=vouched_by, decided_at=now, decision_note=f"LMS registration {registration_id}")
+        audit.record(action=audit.Action.TEACHER_VERIFIED, target=row, actor=vouched_by,
+                     data={"teacher": teacher.pk, "by": "lti_registration", "lti_registration": registration_id})
     return row
 
 

@@ -34,6 +34,8 @@ def academy_home(request):
                              for n in document["nodes"]]
             item["edges"] = [e for e in edges_of(document) if e["target"] in nodes]
             item["competencies"] = document["competencies"]
+        elif exercise.kind == "negotiation":
+            item["issues"] = len(document["issues"])
         else:
             item["questions"] = len(document["questions"])
         rows.append(item)

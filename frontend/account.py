@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts import audit, privacy, services
+from accounts import audit, privacy, reauth, services
 from accounts.errors import ServiceError
 from api.throttles import AuthAddressThrottle, PasswordCheckThrottle, refusal_wait
 
@@ -39,17 +39,27 @@ class DeleteAccountForm(forms.Form):
     confirm = forms.BooleanField(label=gettext_lazy("I understand that my account cannot be restored."))
 
 
+class ConfirmDeleteForm(forms.Form):
+    """For an account without a password (an LMS made it): the recent launch proves the person."""
+    confirm = forms.BooleanField(label=gettext_lazy("I understand that my account cannot be restored."))
+
+
+def _delete_form(user, data=None):
+    return DeleteAccountForm(data) if user.has_usable_password() else ConfirmDeleteForm(data)
+
+
 def _page(request, form, status=200, **extra):
     return render(request, "frontend/account.html", {
         "section": "account", "form": form, "password_form": extra.pop("password_form", None)
         or PasswordChangeForm(request.user), "email_form": extra.pop("email_form", None) or EmailChangeForm(),
         "may_delete": request.user.role in privacy.SELF_DELETING_ROLES and not request.user.is_superuser
-        and not request.user.is_staff, "preferences_form": preferences_form(request.user), **extra}, status=status)
+        and not request.user.is_staff, "preferences_form": preferences_form(request.user),
+        "without_password": not request.user.has_usable_password(), **extra}, status=status)
 
 
 @login_required
 def account(request):
-    return _page(request, DeleteAccountForm())
+    return _page(request, _delete_form(request.user))
 
 
 @login_required
@@ -64,15 +74,18 @@ def account_export(request):
 @login_required
 def account_delete(request):
     if (wait := refusal_wait(request, (AuthAddressThrottle(), PasswordCheckThrottle()))) is not None:
-        return too_many(_page(request, DeleteAccountForm(), throttled=TOO_MANY), wait)
-    form = DeleteAccountForm(request.POST)
+        return too_many(_page(request, _delete_form(request.user), throttled=TOO_MANY), wait)
+    form = _delete_form(request.user, request.POST)
     if not form.is_valid():
         return _page(request, form, status=400)
     try:
-        privacy.account_delete(user=request.user, password=form.cleaned_data["password"])
+        privacy.account_delete(user=request.user, password=form.cleaned_data.get("password", ""),
+                               proven_recently=reauth.is_recent(request.session))
     except ServiceError as exc:
         if exc.code == "wrong_password":
             form.add_error("password", _("That password is not right."))
+        elif exc.code == "not_recently_proven":
+            form.add_error(None, error_text(exc))
         else:
             form.add_error(None, _("Academy staff and administrator accounts are closed by an administrator."))
         return _page(request, form, status=400)
@@ -87,7 +100,7 @@ def password_change(request):
     ends every other session and every token, and this session stays signed in."""
     if request.method == "POST":
         if (wait := refusal_wait(request, (AuthAddressThrottle(), PasswordCheckThrottle()))) is not None:
-            return too_many(_page(request, DeleteAccountForm(), throttled_password=TOO_MANY), wait)
+            return too_many(_page(request, _delete_form(request.user), throttled_password=TOO_MANY), wait)
         form = PasswordChangeForm(request.user, request.POST)
         if form.is_valid():
             audit.changed_by(form.user, request.user, audit.client_ip(request))
@@ -95,7 +108,7 @@ def password_change(request):
             update_session_auth_hash(request, form.user)
             messages.success(request, _("Your password is changed. You were signed out on every other device."))
             return redirect("frontend:account")
-        return _page(request, DeleteAccountForm(), status=400, password_form=form)
+        return _page(request, _delete_form(request.user), status=400, password_form=form)
     return redirect("frontend:account")
 
 
@@ -106,7 +119,7 @@ def email_change(request):
     if request.method != "POST":
         return redirect("frontend:account")
     if (wait := refusal_wait(request, (AuthAddressThrottle(), PasswordCheckThrottle()))) is not None:
-        return too_many(_page(request, DeleteAccountForm(), throttled_email=TOO_MANY), wait)
+        return too_many(_page(request, _delete_form(request.user), throttled_email=TOO_MANY), wait)
     form = EmailChangeForm(request.POST)
     if form.is_valid():
         try:
@@ -118,7 +131,7 @@ def email_change(request):
             messages.success(request, _("Your email address is now %(email)s. We sent a link to it: follow it to "
                                         "confirm the address.") % {"email": user.email})
             return redirect("frontend:account")
-    return _page(request, DeleteAccountForm(), status=400, email_form=form)
+    return _page(request, _delete_form(request.user), status=400, email_form=form)
 
 
 @require_POST
@@ -134,7 +147,7 @@ def sign_out_everywhere(request):
 @login_required
 def resend_verification(request):
     if (wait := refusal_wait(request, (AuthAddressThrottle(), PasswordCheckThrottle()))) is not None:
-        return too_many(_page(request, DeleteAccountForm(), throttled=TOO_MANY), wait)
+        return too_many(_page(request, _delete_form(request.user), throttled=TOO_MANY), wait)
     services.email_verification_send(user=request.user, language=translation.get_language())
     messages.info(request, _("We sent a new link to %(email)s.") % {"email": request.user.email})
     return redirect("frontend:account")

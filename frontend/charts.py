@@ -9,8 +9,12 @@ from html import escape
 CHART_W, PAD, LABEL_H, BAR_H, GAP, SCORE_W = 360, 6, 20, 16, 12, 44
 FONT, TICK_FONT = 14, 14  # user units; with the stylesheet's cap, never under 12 px at 390 px wide
 
-# The bar colours, named once: the legend (bar_legend) and the stylesheet's swatches use the same.
+# The bar colours, named once: the chart and its legend's swatches (bar_legend) use the same. Each has a
+# contrast of 3:1 or more with the white page (WCAG 1.4.11, non-text contrast); the pass mark is drawn
+# over a bar with a white halo (HALO), which keeps 3:1 against the bar's colour as against the track.
 COLOURS = {"competency": "#1f5fa8", "passed": "#1e7a46", "not_passed": "#a34100", "pass_mark": "#1d2330"}
+HALO = "#ffffff"
+PASS_MARK = {"width": 2.5, "halo": 5.5, "dash": "4 2"}
 
 
 def bar_chart(rows: list[dict], *, title: str, description: str, chart_id: str, threshold: float | None = None,
@@ -60,18 +64,32 @@ def bar_chart(rows: list[dict], *, title: str, description: str, chart_id: str, 
                    f'text-anchor="end" fill="#1d2330">{score:g}</text>')
         if bar["overall"] and threshold is not None:
             x = bar_x + bar_w * float(threshold) / 100
+            out.append(f'<line class="pass-mark-halo" x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" '
+                       f'y2="{top + BAR_H + 4}" stroke="{HALO}" stroke-width="{PASS_MARK["halo"]}"/>')
             out.append(f'<line class="pass-mark" x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{top + BAR_H + 4}" '
-                       f'stroke="{COLOURS["pass_mark"]}" stroke-width="2.5" stroke-dasharray="4 2">'
-                       f'<title>{escape(threshold_label)}</title></line>')
+                       f'stroke="{COLOURS["pass_mark"]}" stroke-width="{PASS_MARK["width"]}" '
+                       f'stroke-dasharray="{PASS_MARK["dash"]}"><title>{escape(threshold_label)}</title></line>')
         y += row_h
     out.append("</svg>")
     return "".join(out)
 
 
+def legend_swatch(key: str) -> str:
+    """A small SVG drawn as the chart draws `key`: a bar of its colour, or the pass mark's dashed line
+    (thicker than in the chart, so that it reads at 16 px). SVG, not a CSS background: browsers leave
+    backgrounds out of print by default, and the legend must print with the chart."""
+    if key == "pass_mark":
+        return ('<svg class="swatch-svg" width="14" height="18" viewBox="0 0 14 18" aria-hidden="true" '
+                'focusable="false"><line x1="7" y1="0" x2="7" y2="18" '
+                f'stroke="{COLOURS["pass_mark"]}" stroke-width="4" stroke-dasharray="5 2"/></svg>')
+    return ('<svg class="swatch-svg" width="18" height="14" viewBox="0 0 18 14" aria-hidden="true" '
+            f'focusable="false"><rect x="0" y="1" width="18" height="12" rx="3" fill="{COLOURS[key]}"/></svg>')
+
+
 def bar_legend(*, overall: dict | None, threshold_label: str, labels: dict) -> list[dict]:
-    """What the colours of bar_chart mean, for the page to list beside it: {"key", "label"} per
-    colour in use (the stylesheet colours `.swatch-<key>` as COLOURS does). `labels` gives the words
-    for "competency", "passed", "not_passed"."""
+    """What the colours of bar_chart mean, for the page to list beside it: {"key", "label", "swatch"}
+    per colour in use (`swatch`: legend_swatch's SVG). `labels` gives the words for "competency",
+    "passed", "not_passed"."""
     items = []
     if overall is not None:
         key = "passed" if overall.get("passed") else "not_passed"
@@ -79,4 +97,4 @@ def bar_legend(*, overall: dict | None, threshold_label: str, labels: dict) -> l
         if threshold_label:
             items.append({"key": "pass_mark", "label": threshold_label})
     items.append({"key": "competency", "label": labels["competency"]})
-    return items
+    return [{**item, "swatch": legend_swatch(item["key"])} for item in items]

@@ -126,8 +126,23 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class ContentSelect(forms.Select):
+    """A select whose options are content (module titles): each option names its language (`langs`, by
+    value), so a reader, and a check for untranslated interface text, tell it from the interface."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.langs = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        if value in self.langs:
+            option["attrs"] = {**option["attrs"], "lang": self.langs[value]}
+        return option
+
+
 class AssignForm(forms.Form):
-    module = forms.TypedChoiceField(label=_("Module"), coerce=int)
+    module = forms.TypedChoiceField(label=_("Module"), coerce=int, widget=ContentSelect())
     due = forms.DateField(label=_("Due date"), widget=DateInput())
 
     def __init__(self, *args, module_groups=(), **kwargs):
@@ -135,6 +150,8 @@ class AssignForm(forms.Form):
         self.fields["module"].choices = [
             (group["course"].title, [(m.pk, m.title) for m in group["modules"]]) for group in module_groups
         ]
+        self.fields["module"].widget.langs = {
+            m.pk: group["course"].language for group in module_groups for m in group["modules"]}
         if not self.is_bound:
             self.initial.setdefault("due", (timezone.localdate() + datetime.timedelta(days=14)))
 

@@ -25,12 +25,13 @@ from cms.blocks import block_json, image_json
 from cms.selectors import course_page, published_courses, published_lesson
 from courses import progress, reviews, services
 from courses import selectors as course_selectors
-from courses.access import attemptable_exercise, may_read_attempt, may_see_staff_details
+from courses.access import attemptable_exercise, may_read_attempt, may_replay_attempt, may_see_staff_details
 from courses.errors import Forbidden, NotFound
 
-from . import labels, reflections
+from . import journal, labels, negotiate, reflections
 from .access import error_text
 from .charts import bar_chart, bar_legend
+from .debrief import debrief_context
 from .forms import JoinForm
 from .templatetags.bidi import isolate
 from .views import TOO_MANY, too_many
@@ -213,7 +214,13 @@ def exercise_play(request, exercise_id):
     if exercise.kind == Exercise.Kind.QUIZ:
         context.update(questions=_quiz_questions(summary["questions"]), idempotency_key=uuid.uuid4().hex)
         return render(request, "frontend/quiz.html", context)
-    resume = assessment_selectors.open_attempt(learner=request.user, exercise=exercise)
+    if exercise.kind == Exercise.Kind.NEGOTIATION:
+        playing = assessment_selectors.open_attempt(learner=request.user, exercise=exercise)
+        context.update(negotiate.play_context(exercise=exercise, summary=summary, attempt=playing))
+        return render(request, "frontend/negotiation.html", context)
+    replay = request.GET.get("replay")
+    replay_id = _int(replay) if replay else None
+    resume = assessment_selectors.open_attempt(learner=request.user, exercise=exercise, replay_id=replay_id)
     config = {
         "exercise": exercise.pk,
         "startUrl": reverse("api:attempts", args=[exercise.pk]),
@@ -337,9 +344,14 @@ def attempt_detail(request, attempt_id):
         raise Http404
     own = attempt.learner_id == request.user.pk
     if attempt.status == Attempt.Status.IN_PROGRESS and own:
-        return redirect("frontend:exercise", exercise_id=attempt.exercise_id)
+        player = reverse("frontend:exercise", args=[attempt.exercise_id])
+        return redirect(player + (f"?replay={attempt.pk}" if attempt.practice else ""))
     next_step = course_selectors.exercise_next_step(exercise=attempt.exercise)
+    # Whose result: a former learner is numbered as on the roster of the class the page was opened from.
+    learner_name = attempt.learner.username if own else course_selectors.attempt_learner_name(
+        attempt=attempt, viewer=request.user, class_id=request.GET.get("class"))
     context = {"section": "progress" if own else "", "attempt": attempt, "own": own, "next_step": next_step,
+               "learner_name": learner_name,
                "lesson_id": next_step["lesson"]["id"] if next_step else None,
                "api_url": reverse("api:attempt", args=[attempt.pk]),
                "reviews": reviews.attempt_reviews(attempt=attempt),
@@ -354,9 +366,19 @@ def attempt_detail(request, attempt_id):
     if attempt.exercise.kind == Exercise.Kind.QUIZ:
         context["result"] = _with_answer_items(assessment_selectors.quiz_result(attempt), attempt)
         return render(request, "frontend/quiz_result.html", context)
+    if attempt.exercise.kind == Exercise.Kind.NEGOTIATION:
+        result = negotiate.result_context(attempt)
+        context.update(brief=result["brief"], negotiation=result)
+        return render(request, "frontend/negotiation_result.html", context)
     result = assessment_selectors.scenario_result(attempt)
     result["outcome_label"] = labels.outcome(result["outcome"])
     context["result"] = result
+    if attempt.practice:
+        return render(request, "frontend/practice_result.html", context)
+    context["journal"] = journal.result_context(user=request.user, attempt=attempt) if own else None
+    unlocked = own and assessment_selectors.debrief_unlocked(attempt=attempt)
+    context["replay_decisions"] = (assessment_selectors.replay_decisions(attempt=attempt)
+                                   if unlocked and may_replay_attempt(user=request.user, attempt=attempt) else [])
     overall = {"label": _("Overall score"), "score": result["overall"], "passed": result["passed"]}
     threshold_label = _("Pass mark (%(t)s), for the overall score") % {"t": result["pass_threshold"]}
     context["chart"] = bar_chart(
@@ -370,7 +392,25 @@ def attempt_detail(request, attempt_id):
     context["legend"] = bar_legend(overall=overall, threshold_label=threshold_label, labels={
         "passed": _("Overall score, passed"), "not_passed": _("Overall score, not passed yet"),
         "competency": _("Competency score (no pass mark of its own)")})
+    context.update(debrief_context(attempt=attempt, own=own))
     return render(request, "frontend/scenario_result.html", context)
+
+
+@require_POST
+@login_required
+def attempt_replay(request, attempt_id):
+    """"Replay from here" on the result page: the service the API's replay calls, then the player on the
+    practice attempt."""
+    attempt = Attempt.objects.select_related("version", "exercise").filter(pk=_int(attempt_id)).first()
+    if attempt is None or not may_replay_attempt(user=request.user, attempt=attempt):
+        raise Http404
+    try:
+        replay, _created = assessment_services.attempt_replay(
+            attempt=attempt, node=(request.POST.get("node") or "")[:200], learner=request.user)
+    except ServiceError as exc:
+        messages.error(request, error_text(exc))
+        return redirect(reverse("frontend:attempt", args=[attempt.pk]) + "#replay")
+    return redirect(reverse("frontend:exercise", args=[attempt.exercise_id]) + f"?replay={replay.pk}")
 
 
 @require_POST

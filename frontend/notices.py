@@ -1,7 +1,8 @@
 """Notification preferences on the account page, and the one-click unsubscribe link of every notice.
 
-The unsubscribe link needs no sign-in: its signed token names one person and one kind
-(notices.services). GET shows what it would switch off and a button; POST switches it off. A mail
+The unsubscribe link needs no sign-in: its signed token names one person (or, in an invitation to
+someone without an account, one address) and one kind (notices.services). GET shows what it would
+switch off and a button; POST switches it off. A mail
 client's RFC 8058 one-click POST (`List-Unsubscribe=One-Click`, no cookie, no CSRF token) lands on
 the same URL, so the view is exempt from CSRF: the token, not the session, is the authority, and all
 it can do is switch one kind of mail off for the person it names.
@@ -61,8 +62,8 @@ def unsubscribe(request, token):
     found = services.unsubscribe_read(token=token)
     if found is None:
         return render(request, "frontend/unsubscribe.html", {"invalid": True}, status=404)
-    _user, kind = found
-    context = {"kind_label": KIND_LABELS[kind]}
+    user, kind = found
+    context = {"kind_label": KIND_LABELS[kind], "no_account": user is None}
     if request.method == "POST":
         services.unsubscribe(token=token)
         context["done"] = True

@@ -407,8 +407,11 @@ def override(request, class_id, attempt_id):
         messages.error(request, error_text(exc))
     else:
         attempt.refresh_from_db()
+        # Named as on the class's roster and replies page: a former learner keeps their number.
+        student = course_selectors.class_names(
+            school_class=school_class, people=[(attempt.learner_id, attempt.learner.username)])[attempt.learner_id]
         messages.success(request, _("Override saved. %(student)s's score is now %(score)s.") %
-                         {"student": attempt.learner.display_name, "score": attempt.score})
+                         {"student": student, "score": attempt.score})
     return redirect(target)
 
 

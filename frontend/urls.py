@@ -1,7 +1,21 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import academy, account, auth, classes, learn, notices, reflections, teach, views
+from . import (
+    academy,
+    account,
+    auth,
+    classes,
+    credentials,
+    journal,
+    learn,
+    negotiate,
+    notices,
+    reflections,
+    statistics,
+    teach,
+    views,
+)
 
 app_name = "frontend"
 
@@ -36,9 +50,17 @@ urlpatterns = [
     path("lessons/<str:lesson_id>/reflections/<str:block_id>/", reflections.reflection_save, name="reflection-save"),
     path("exercises/<str:exercise_id>/", learn.exercise_play, name="exercise"),
     path("exercises/<str:exercise_id>/submit/", learn.quiz_submit, name="quiz-submit"),
+    path("exercises/<str:exercise_id>/negotiate/", negotiate.negotiate, name="negotiate"),
     path("attempts/<str:attempt_id>/", learn.attempt_detail, name="attempt"),
+    path("attempts/<str:attempt_id>/replay/", learn.attempt_replay, name="attempt-replay"),
+    path("attempts/<str:attempt_id>/journal/", journal.journal_save, name="journal-save"),
+    path("me/journal/", journal.my_journal, name="journal"),
     path("me/progress/", learn.my_progress, name="progress"),
     path("me/competencies/", learn.my_competencies, name="competencies"),
+    path("me/badges/", credentials.my_credentials, name="credentials"),
+    path("me/badges/<str:credential_id>/badge.json", credentials.credential_json, name="credential-json"),
+    path("me/badges/<str:credential_id>/badge.jwt", credentials.credential_jwt, name="credential-jwt"),
+    path("credentials/<str:credential_id>/", credentials.credential_verify, name="credential-verify"),
     path("classes/join/", learn.join_class, name="join"),
     path("me/classes/", classes.my_classes, name="my-classes"),
     path("me/classes/<str:class_id>/leave/", classes.leave, name="class-leave"),
@@ -66,11 +88,23 @@ urlpatterns = [
          name="assignment-remove"),
     path("teach/classes/<str:class_id>/progress/", teach.class_progress, name="class-progress"),
     path("teach/classes/<str:class_id>/replies/", teach.class_replies, name="class-replies"),
+    path("teach/classes/<str:class_id>/journal/", journal.class_journal, name="class-journal"),
+    path("teach/classes/<str:class_id>/journal/<str:entry_id>/comments/", journal.journal_comment,
+         name="journal-comment"),
+    path("teach/classes/<str:class_id>/statistics/", statistics.class_statistics, name="class-statistics"),
+    path("teach/classes/<str:class_id>/statistics/<str:exercise_id>/", statistics.class_exercise_statistics,
+         name="class-exercise-statistics"),
+    path("teach/classes/<str:class_id>/statistics/<str:exercise_id>/csv/", statistics.class_exercise_statistics_csv,
+         name="class-exercise-statistics-csv"),
     path("teach/classes/<str:class_id>/replies/<str:attempt_id>/override/", teach.override, name="override"),
     path("teach/classes/<str:class_id>/replies/<str:attempt_id>/reviewed/", teach.reply_reviewed,
          name="reply-reviewed"),
     # academy staff
     path("academy/", academy.academy_home, name="academy"),
+    path("academy/exercises/<str:exercise_id>/statistics/", statistics.exercise_statistics,
+         name="exercise-statistics"),
+    path("academy/exercises/<str:exercise_id>/statistics/csv/", statistics.exercise_statistics_csv,
+         name="exercise-statistics-csv"),
     path("academy/verifications/", academy.verifications, name="verifications"),
     path("academy/verifications/<str:verification_id>/<str:decision>/", academy.decide, name="verification-decide"),
     path("attempts/<str:attempt_id>/reviews/<str:grading_id>/reverse/", learn.reverse_override,

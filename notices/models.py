@@ -32,6 +32,22 @@ class NotificationPreference(models.Model):
         return f"notice preferences of {self.user_id}"
 
 
+class AddressOptOut(models.Model):
+    """An address without an account that asked for no more mails of one kind (the unsubscribe link of an
+    invitation to someone not yet on Parley). Kept as a keyed digest, never the address itself: all it
+    has to answer is "did this address say stop?" (notices.services.address_digest)."""
+
+    address_digest = models.CharField(max_length=64)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["address_digest", "kind"], name="one_opt_out_per_address")]
+
+    def __str__(self):
+        return f"opt-out of {self.kind} for an address"
+
+
 class SentNotice(models.Model):
     """One notice to one person for one period (e.g. assignment 7's "due today" for its due date,
     or ISO week 2026-W49 of the digest). The row is inserted before the mail goes out and deleted if
@@ -48,7 +64,14 @@ class SentNotice(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "kind", "period_key"], name="one_notice_per_period")]
-        indexes = [models.Index(fields=["kind", "period_key"], name="notice_kind_period")]
+        indexes = [
+            models.Index(fields=["kind", "period_key"], name="notice_kind_period"),
+            # The outbox's two gauges, counted at every metrics scrape (config/metrics.py): partial, so a
+            # count reads the few rows under way or given up on, never the whole history of sent mail.
+            models.Index(fields=["id"], condition=models.Q(sent_at__isnull=True, failed_at__isnull=True),
+                         name="notice_under_way"),
+            models.Index(fields=["id"], condition=models.Q(failed_at__isnull=False), name="notice_failed"),
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.period_key} to {self.user_id}"

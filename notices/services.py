@@ -4,6 +4,8 @@
   language (`/account/` and `GET/PATCH /api/v1/me/notification-preferences/`).
 - `unsubscribe_token(user_id=, kind=)`, `unsubscribe(token=)`: the signed one-click link of RFC 8058,
   valid without signing in; it names one person and one kind, and a tampered one changes nothing.
+  A mail to an address without an account (an invitation) carries `address_unsubscribe_token`: it names
+  the address's digest and a kind, and stopping records an AddressOptOut that later mails respect.
 - `notice_mail(...)`: send one notice now (preference, language, unsubscribe link and headers).
 - `notice_deliver(...)`: claim (user, kind, period_key) in SentNotice, send, release on failure. The
   unique constraint is the idempotency: a second claim of the same key fails, whoever makes it.
@@ -12,18 +14,19 @@ Sending is at most once: a worker that dies between the claim and the send leave
 (`sent_at` empty) and that notice is not sent; nothing is ever sent twice.
 """
 import logging
-import smtplib
 
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from accounts.errors import ServiceError
 from accounts.mail import mail_send, site_url
+from accounts.mail_failures import mail_failure_permanent
 from accounts.models import User
 
-from .models import Kind, NotificationPreference, SentNotice
+from .models import AddressOptOut, Kind, NotificationPreference, SentNotice
 
 log = logging.getLogger(__name__)
 
@@ -104,31 +107,58 @@ def unsubscribe_token(*, user_id: int, kind: str) -> str:
     return signing.dumps({"u": user_id, "k": kind}, salt=_SALT, compress=False)
 
 
-def unsubscribe_read(*, token: str) -> tuple[User, str] | None:
-    """The person and kind a token names, or None for a tampered, foreign or unknown one."""
+def address_digest(address: str) -> str:
+    """A keyed digest of an address, case-folded as invitations keep addresses: what an opt-out stores
+    instead of the address. Keyed by SECRET_KEY, so a leaked table does not tell which addresses opted out
+    (rotating the key forgets the opt-outs: say so to the operator, docs/operations.md)."""
+    return salted_hmac("notices.address-opt-out", address.strip().casefold(), algorithm="sha256").hexdigest()
+
+
+def address_unsubscribe_token(*, address: str, kind: str) -> str:
+    return signing.dumps({"a": address_digest(address), "k": kind}, salt=_SALT, compress=False)
+
+
+def address_opted_out(*, address: str, kind: str) -> bool:
+    return AddressOptOut.objects.filter(address_digest=address_digest(address), kind=kind).exists()
+
+
+def unsubscribe_read(*, token: str) -> tuple[User | None, str] | None:
+    """The person (None for an address without an account) and kind a token names, or None for a
+    tampered, foreign or unknown one."""
     try:
         data = signing.loads(token, salt=_SALT)
     except (signing.BadSignature, TypeError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("k") not in KINDS or not isinstance(data.get("u"), int):
+    if not isinstance(data, dict) or data.get("k") not in KINDS:
+        return None
+    if isinstance(data.get("a"), str) and len(data["a"]) == 64:
+        return None, data["k"]
+    if not isinstance(data.get("u"), int):
         return None
     user = User.objects.filter(pk=data["u"]).first()
     return (user, data["k"]) if user is not None else None
 
 
-def unsubscribe(*, token: str) -> tuple[User, str] | None:
-    """Switch off the kind the token names for the person it names. Idempotent; None (and nothing
-    changed) for a bad token."""
+def unsubscribe(*, token: str) -> tuple[User | None, str] | None:
+    """Switch off the kind the token names for the person (or the address) it names. Idempotent; None
+    (and nothing changed) for a bad token."""
     found = unsubscribe_read(token=token)
     if found is None:
         return None
     user, kind = found
-    preferences_update(user=user, changes={kind: False})
+    if user is None:
+        AddressOptOut.objects.get_or_create(address_digest=signing.loads(token, salt=_SALT)["a"], kind=kind)
+    else:
+        preferences_update(user=user, changes={kind: False})
     return user, kind
 
 
 def unsubscribe_url(*, user_id: int, kind: str) -> str:
     return site_url(f"/unsubscribe/{unsubscribe_token(user_id=user_id, kind=kind)}/")
+
+
+def address_unsubscribe_url(*, address: str, kind: str) -> str:
+    return site_url(f"/unsubscribe/{address_unsubscribe_token(address=address, kind=kind)}/")
 
 
 def unsubscribe_headers(*, url: str) -> dict[str, str]:
@@ -144,12 +174,18 @@ def notice_mail(*, user, kind: str, subject: str, template: str, context: dict, 
     """Send one notice now: nothing if the person switched `kind` off; else in their language, with
     the unsubscribe link in the context (`unsubscribe_url`, `preferences_url`) and the List-Unsubscribe
     headers. `user` None mails the address `to` alone (an invitation to someone without an account):
-    no preference to read, the default language, no unsubscribe. Returns how many mails went out."""
+    the default language, and an unsubscribe link for the address itself, which nothing is sent to once
+    it has used it (AddressOptOut). Returns how many mails went out."""
     if kind not in KINDS:
         raise ValueError(f"unknown notice kind {kind!r}")
     if user is None:
+        if address_opted_out(address=to, kind=kind):
+            return 0
+        url = address_unsubscribe_url(address=to, kind=kind)
         return mail_send(to=to, subject=subject, template=template,
-                         context={**context, "unsubscribe_url": "", "preferences_url": site_url("/account/")})
+                         context={**context, "unsubscribe_url": url, "no_account": True,
+                                  "preferences_url": site_url("/account/")},
+                         headers=unsubscribe_headers(url=url))
     preferences = preferences or preferences_read(user=user)
     if not preferences[kind] or not (to or user.email) or not user.is_active:
         return 0
@@ -157,13 +193,6 @@ def notice_mail(*, user, kind: str, subject: str, template: str, context: dict, 
     return mail_send(to=to or user.email, subject=subject, template=template, language=language_of(preferences),
                      context={**context, "unsubscribe_url": url, "preferences_url": site_url("/account/")},
                      headers=unsubscribe_headers(url=url))
-
-
-def refused_for_good(exc: Exception) -> bool:
-    """An SMTP answer that the same mail will get again (5xx for the message or every recipient)."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(500 <= code < 600 for code, _ in exc.recipients.values())
-    return isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
 
 
 def notice_claim(*, user_id: int, kind: str, period_key: str, now=None) -> SentNotice | None:
@@ -194,7 +223,7 @@ def notice_deliver(*, user_id: int, kind: str, period_key: str, subject: str, te
         sent = notice_mail(user=user, kind=kind, subject=subject, template=template, context=context,
                            preferences=preferences)
     except Exception as exc:
-        if refused_for_good(exc):
+        if mail_failure_permanent(exc):
             # Released, every beat run would mail a refused address again until the period ends.
             SentNotice.objects.filter(pk=claim.pk).update(failed_at=timezone.now())
             log.warning("the relay refused notice %s %s for user %s: %s", kind, period_key, user_id, exc)

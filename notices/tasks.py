@@ -1,9 +1,7 @@
-from smtplib import SMTPException
-
 from celery import shared_task
 from django.db import OperationalError
 
-from accounts.tasks import _temporary
+from accounts.mail_failures import SEND_FAILURES, mail_failure_temporary
 
 from . import services
 
@@ -16,7 +14,7 @@ def deliver(self, *, user_id, kind, period_key, subject, template, context) -> b
                                        template=template, context=context)
     except OperationalError as exc:  # the database went away: the claim was not made or was released
         raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** self.request.retries)) from exc
-    except (SMTPException, OSError) as exc:
-        if not _temporary(exc):
+    except SEND_FAILURES as exc:
+        if not mail_failure_temporary(exc):
             raise
         raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** self.request.retries)) from exc

@@ -84,8 +84,14 @@ def test_live_lessons_by_ancestor_is_two_queries(counted, courses):
     assert [len(ids) for ids in found.values()] == [6, 6, 6]
 
 
-def test_my_progress_is_four_queries_whatever_the_number_of_courses(counted, courses, learners):
-    assert len(counted(4, progress.my_progress, learner=learners[0])) == 3
+def test_the_learners_overview_is_two_queries_whatever_the_number_of_courses(counted, courses, learners):
+    from cms.selectors import course_structure
+    from courses.selectors import learner_overview
+
+    for course in courses:
+        course_structure(course)  # structures come from their cache
+    # the enrolments, then the marks in all their courses (courses_progress)
+    assert len(counted(2, learner_overview, learner=learners[0])) == 3
 
 
 def test_the_class_matrix_is_six_queries_whatever_its_size(counted, courses, learners):
@@ -148,3 +154,33 @@ def test_the_teachers_due_a_digest_are_four_queries(counted, learners):
         school_class = class_create(teacher=make_user(Role.TEACHER), name=f"Class {n}")
         ClassMembership.objects.create(school_class=school_class, student=learners[n])
     assert len(counted(4, reminders.digest_teachers, period_key="2026-W49")) == 3
+
+
+# --- courses/selectors.py: the learner's name on an attempt --------------------------------------------
+
+
+def test_an_attempts_learner_name_is_no_query_or_three_for_a_former_learner(counted, academy, db):
+    from accounts.privacy import account_delete
+    from assessments.models import Attempt
+    from assessments.services import attempt_start
+    from courses import selectors
+    from courses.services import class_join
+
+    exercise = import_exercise(academy)
+    course = make_course(academy, modules=1, lessons=1, exercises_in={(0, 0): [exercise.pk]})
+    teacher = make_user(Role.TEACHER)
+    klass = class_create(teacher=teacher, name="9B")
+    assignment_create(actor=teacher, school_class=klass, module_id=course_modules(course)[0].pk, due_at=later(7))
+    people = [make_user() for _ in range(5)]
+    attempts = []
+    for person in people:
+        class_join(student=person, join_code=klass.join_code)
+        attempts.append(attempt_start(exercise=exercise, learner=person)[0])
+    Attempt.objects.filter(pk__in=[a.pk for a in attempts]).update(status=Attempt.Status.GRADED)
+    for person in people[:4]:
+        account_delete(user=person, password="pw-Secret-123")
+    present = Attempt.objects.select_related("learner").get(pk=attempts[4].pk)
+    assert counted(0, selectors.attempt_learner_name, attempt=present, viewer=teacher) == people[4].username
+    former = Attempt.objects.select_related("learner", "exercise").get(pk=attempts[3].pk)
+    # the exercise's modules, the viewer's classes through them, the class's former learners: three for 4 of them
+    assert counted(3, selectors.attempt_learner_name, attempt=former, viewer=teacher) == "Former learner 4"

@@ -87,6 +87,12 @@ class PasswordChangeIn(serializers.Serializer):
     new_password = serializers.CharField(max_length=128, trim_whitespace=False)
 
 
+class EmailChangeIn(serializers.Serializer):
+    email = serializers.CharField(max_length=254, help_text="the new address")
+    password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True,
+                                     help_text="your current password")
+
+
 class EmailVerifyIn(serializers.Serializer):
     token = serializers.CharField(max_length=500, help_text="the token of the link mailed at sign-up")
 

@@ -6,6 +6,28 @@ from ..views.base import MAX_ID
 _DRY_RUN_HELP = "true: only say what sending would do (nothing is written or mailed); default false: send"
 
 
+# courses' reads call a student's display name `name`; the contract (api-v1.md) calls it `username`. The
+# answers below are mapped here, and only here.
+
+def _contract_named(row: dict) -> dict:
+    return {("username" if key == "name" else key): value for key, value in row.items()}
+
+
+def roster_member_out(member: dict) -> dict:
+    """A member of courses.selectors.class_roster as RosterMemberOut."""
+    return {"id": member["id"], "username": member["name"], "joined_at": member["joined_at"]}
+
+
+def class_progress_out(matrix: dict) -> dict:
+    """courses.progress.class_progress as ClassProgressOut."""
+    return {**matrix, "students": [_contract_named(row) for row in matrix["students"]]}
+
+
+def at_risk_out(rows: list[dict]) -> dict:
+    """courses.progress.students_at_risk as AtRiskOut."""
+    return {"results": [_contract_named(row) for row in rows]}
+
+
 class ClassIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
 

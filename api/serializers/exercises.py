@@ -43,6 +43,16 @@ class ReviewOut(serializers.Serializer):
     overall = serializers.FloatField(allow_null=True)
 
 
+class NegotiationSessionOut(serializers.Serializer):
+    """A negotiation attempt as its learner's side sees it (negotiation spec, "What each side sees")."""
+
+    role = serializers.CharField(help_text="the role the learner plays")
+    brief = serializers.DictField(help_text="that role's brief: the engine's learner view (own points only)")
+    session = serializers.DictField(
+        help_text="status (open, agreement, walkaway, deadline), round, rounds_left, your_turn, standing_offer, "
+                  "deal, your_utility (once ended), questions_left, moves (each with your utility only)")
+
+
 class AttemptOut(serializers.Serializer):
     id = serializers.IntegerField()
     exercise = serializers.IntegerField()
@@ -53,6 +63,11 @@ class AttemptOut(serializers.Serializer):
     result = serializers.DictField(allow_null=True)
     score = serializers.FloatField(allow_null=True)
     passed = serializers.BooleanField(allow_null=True)
+    practice = serializers.BooleanField(
+        help_text='a "what if" replay: unscored (score and passed stay null, the result holds feedback only) '
+                  "and counted nowhere")
+    replay_of = serializers.IntegerField(allow_null=True, help_text="the graded attempt a practice replay replays")
+    replay_from = serializers.CharField(allow_null=True, help_text="the decision node the replay started from")
     created_at = serializers.DateTimeField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     graded_at = serializers.DateTimeField(allow_null=True)
@@ -60,6 +75,24 @@ class AttemptOut(serializers.Serializer):
     failures = serializers.IntegerField(required=False, help_text="academy staff only")
     reviews = ReviewOut(many=True, required=False,
                         help_text="every override and reversal of this attempt: who, when, why")
+    negotiation = NegotiationSessionOut(required=False, help_text="negotiations")
+
+
+class MoveIn(serializers.Serializer):
+    """One move of a negotiation (negotiation spec, "Sessions and moves"); checked by the engine."""
+
+    type = serializers.ChoiceField(choices=["offer", "accept", "reject", "ask", "walk_away"])
+    package = serializers.DictField(child=serializers.CharField(), required=False,
+                                    help_text="an offer's package: an option id for every issue id")
+    question = serializers.CharField(required=False, help_text="an ask's question id (one of your role's)")
+    note = serializers.CharField(required=False, max_length=1000, help_text="said with the move, never scored")
+
+
+class MoveOut(AttemptOut):
+    replies = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="what was said back: the answer to a question ({type: answer, question, text}), then each "
+                  "counterpart move ({role, by: machine, type, package?, message?})")
 
 
 class CompetencyViewOut(serializers.Serializer):
@@ -76,11 +109,20 @@ class QuestionViewOut(serializers.Serializer):
     options = ChoiceOut(many=True)
 
 
+class RoleOut(serializers.Serializer):
+    id = serializers.CharField()
+    label = serializers.CharField()
+
+
+# Named in SPECTACULAR_SETTINGS' ENUM_NAME_OVERRIDES, like the statistics flags' kinds below.
+EXERCISE_KINDS = ["scenario", "quiz", "negotiation"]
+
+
 class ExerciseOut(serializers.Serializer):
     """The learner's view: no nodes beyond the start, no weights, feedback or keys."""
 
     id = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=["scenario", "quiz"])
+    kind = serializers.ChoiceField(choices=EXERCISE_KINDS)
     version = serializers.IntegerField()
     visibility = serializers.ChoiceField(choices=["practice", "course"])
     attempt_limit = serializers.IntegerField(allow_null=True)
@@ -97,6 +139,10 @@ class ExerciseOut(serializers.Serializer):
     competencies = CompetencyViewOut(many=True, required=False, help_text="scenarios")
     start_node = NodeOut(required=False, help_text="scenarios")
     questions = QuestionViewOut(many=True, required=False, help_text="quizzes")
+    roles = RoleOut(many=True, required=False, help_text="negotiations: the roles a learner may play")
+    negotiation = serializers.DictField(
+        required=False, help_text="negotiations: the brief of the role a learner plays by default (its first): "
+                                  "issues with that role's points, its reservation value, its questions")
 
 
 class HistoryRowOut(serializers.Serializer):
@@ -130,6 +176,10 @@ class StepIn(serializers.Serializer):
         return attrs
 
 
+class ReplayIn(serializers.Serializer):
+    node = serializers.CharField(max_length=200, help_text="a choice or reply node of the attempt's path")
+
+
 class ReverseIn(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
@@ -158,3 +208,59 @@ class RegradeOut(serializers.Serializer):
     total = serializers.IntegerField()
     done = serializers.IntegerField()
     finished = serializers.BooleanField()
+
+
+class StatisticsParams(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "class" is a Python keyword, so the field is added by name.
+        self.fields["class"] = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
+class StatisticsItemOut(serializers.Serializer):
+    id = serializers.CharField()
+    share = serializers.FloatField(allow_null=True, help_text="took (or met) / reached; null when none reached")
+    discrimination = serializers.FloatField(allow_null=True,
+                                            help_text="p_upper - p_lower; null under 10 attempts reaching the node")
+    count = serializers.IntegerField(help_text="attempts that took the choice (met the criterion)")
+
+
+class StatisticsNodeOut(serializers.Serializer):
+    id = serializers.CharField()
+    reached = serializers.IntegerField()
+    choices = StatisticsItemOut(many=True, required=False)
+    criteria = StatisticsItemOut(many=True, required=False)
+
+
+class StatisticsQuestionOut(serializers.Serializer):
+    id = serializers.CharField()
+    facility = serializers.FloatField(allow_null=True, help_text="the mean fraction earned")
+    discrimination = serializers.FloatField(allow_null=True)
+
+
+class StatisticsStopOut(serializers.Serializer):
+    node = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+# Named in SPECTACULAR_SETTINGS' ENUM_NAME_OVERRIDES: another "kind" (scenario or quiz) shares the field name.
+STATISTICS_FLAG_KINDS = ["untaken", "flat", "reversed", "stops"]
+
+
+class StatisticsFlagOut(serializers.Serializer):
+    kind = serializers.ChoiceField(STATISTICS_FLAG_KINDS)
+    node = serializers.CharField()
+    choice = serializers.CharField(required=False)
+    count = serializers.IntegerField(required=False)
+
+
+class StatisticsOut(serializers.Serializer):
+    version = serializers.IntegerField()
+    kind = serializers.ChoiceField(EXERCISE_KINDS)
+    attempts = serializers.IntegerField()
+    nodes = StatisticsNodeOut(many=True, required=False, help_text="scenarios: every node in document order")
+    questions = StatisticsQuestionOut(many=True, required=False, help_text="quizzes: item analysis")
+    stopped = StatisticsStopOut(many=True, help_text="where counted attempts in progress stand")
+    flags = StatisticsFlagOut(many=True)

@@ -87,6 +87,26 @@ class PasswordView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class EmailChangeView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [AuthAddressThrottle, PasswordCheckThrottle]
+
+    @extend_schema(
+        request=s.EmailChangeIn, responses={202: AcceptedOut}, tags=["accounts"],
+        description="Change your email address. The account's address is the new one at once, unconfirmed "
+                    "(`email_verified` false in GET /api/v1/me/) until the link mailed to it is followed "
+                    "(POST /api/v1/auth/verify-email/); the old address is told now, and again when the new "
+                    "one is confirmed. The same address in another case changes nothing. Refusals: `password` "
+                    "`wrong_password`, `email` `invalid` or `unique` (another account has it). Limited per "
+                    "account like signing in.")
+    def post(self, request):
+        data = validated(s.EmailChangeIn, request.data)
+        services.user_change_email(user=request.user, password=data["password"], email=data["email"],
+                                   language=translation.get_language())
+        return Response({"detail": "A link to confirm the new address is on its way to it."},
+                        status=status.HTTP_202_ACCEPTED)
+
+
 class SignOutEverywhereView(APIView):
     permission_classes = [IsAuthenticated]
 

@@ -93,8 +93,9 @@ class CourseDetailView(APIView):
 
     @extend_schema(responses={200: s.CourseDetailOut}, tags=["catalogue"])
     def get(self, request, course_id):
+        course_id = int_or_404(course_id)  # before any query
         published = published_courses()  # built once: the course and its translations both read it
-        course = get_object_or_404(_with_covers(published), pk=int_or_404(course_id))
+        course = get_object_or_404(_with_covers(published), pk=course_id)
         body = _course_json(course, academies_by_path(), course_translations([course], published=published))
         return Response({**body, "modules": course_structure(course)})
 
@@ -126,7 +127,9 @@ class MyProgressView(GenericAPIView):
 
     @extend_schema(responses={200: s.MyProgressRowOut(many=True)}, tags=["progress"])
     def get(self, request):
-        rows = progress.my_progress(learner=request.user)
+        # The site's "My progress" read (one home), in the contract's row shape.
+        rows = [{"course": row["course"].pk, "title": row["course"].title, "percent": row["percent"],
+                 "enrolled_at": row["enrolled_at"]} for row in selectors.learner_overview(learner=request.user)]
         return self.get_paginated_response(self.paginate_queryset(rows))
 
 

@@ -14,7 +14,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessments.models import Attempt
-from assessments.selectors import attempt_replies
 from courses import bulk_invitations, progress, selectors, services
 from courses.models import SchoolClass
 
@@ -111,10 +110,8 @@ class RosterView(GenericAPIView):
     def get(self, request, class_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
         page = self.paginate_queryset(selectors.class_roster_members(school_class=school_class))
-        # The contract's `username` is the display name the roster calls `name`.
         return self.get_paginated_response([
-            {"id": m["id"], "username": m["name"], "joined_at": m["joined_at"]}
-            for m in selectors.class_roster(school_class=school_class, members=page)
+            s.roster_member_out(m) for m in selectors.class_roster(school_class=school_class, members=page)
         ])
 
 
@@ -123,8 +120,9 @@ class RosterMemberView(APIView):
 
     @extend_schema(responses={204: None}, tags=["classes"])
     def delete(self, request, class_id, student_id):
+        student_id = int_or_404(student_id)  # before any query
         school_class = services.access_class(user=request.user, class_id=class_id)
-        services.roster_remove(school_class=school_class, student_id=int_or_404(student_id), actor=request.user)
+        services.roster_remove(school_class=school_class, student_id=student_id, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -184,7 +182,7 @@ class ClassProgressView(APIView):
     @extend_schema(responses={200: s.ClassProgressOut}, tags=["classes"])
     def get(self, request, class_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
-        return Response(progress.class_progress(school_class=school_class))
+        return Response(s.class_progress_out(progress.class_progress(school_class=school_class)))
 
 
 class ClassProgressCsvView(APIView):
@@ -211,7 +209,7 @@ class ClassProgressCsvView(APIView):
         for row in matrix["students"]:
             for cell in row["modules"]:
                 course_id, course_title = courses[cell["assignment"]]
-                writer.writerow([row["id"], _csv_safe(row["username"]), cell["id"], _csv_safe(cell["title"]),
+                writer.writerow([row["id"], _csv_safe(row["name"]), cell["id"], _csv_safe(cell["title"]),
                                  cell["percent"], _iso(cell["due_at"]), "yes" if cell["overdue"] else "no",
                                  "yes" if cell["extended"] else "no", course_id, _csv_safe(course_title)])
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
@@ -242,7 +240,7 @@ class AtRiskView(APIView):
             raise ValidationError({"days": ["A whole number of days."]}) from None
         if not 1 <= days <= 365:
             raise ValidationError({"days": ["Between 1 and 365."]})
-        return Response({"results": progress.students_at_risk(school_class=school_class, inactive_days=days)})
+        return Response(s.at_risk_out(progress.students_at_risk(school_class=school_class, inactive_days=days)))
 
 
 class ClassRepliesView(GenericAPIView):
@@ -255,7 +253,7 @@ class ClassRepliesView(GenericAPIView):
     def get(self, request, class_id):
         school_class = services.access_class(user=request.user, class_id=class_id)
         page = self.paginate_queryset(selectors.class_reply_attempts(school_class=school_class))
-        return self.get_paginated_response(attempt_replies(page))
+        return self.get_paginated_response(selectors.class_attempt_replies(school_class=school_class, attempts=page))
 
 
 # --- invitations ---------------------------------------------------------------------------

@@ -10,9 +10,19 @@ from rest_framework.views import APIView
 from accounts.models import Academy
 from accounts.selectors import academy_ids_of
 from assessments import selectors, services
-from assessments.models import Attempt, Exercise, RegradeBatch
+from assessments.errors import Conflict
+from assessments.models import Attempt, Exercise, ExerciseVersion, RegradeBatch
+from assessments.statistics import statistics_report
 from courses import reviews
-from courses.access import attemptable_exercise, may_read_attempt, may_see_staff_details
+from courses.access import (
+    attemptable_exercise,
+    may_read_attempt,
+    may_read_statistics,
+    may_replay_attempt,
+    may_see_staff_details,
+    statistics_attempts,
+)
+from courses.models import SchoolClass
 
 from ..permissions import IsAcademyStaff, IsTeacher
 from ..schema import error_responses
@@ -106,7 +116,10 @@ class ExerciseAttemptsView(GenericAPIView):
 
     @extend_schema(request=s.AttemptSubmitIn, parameters=[IDEMPOTENCY_HEADER],
                    responses={201: s.AttemptOut, 202: s.AttemptOut, 200: s.AttemptOut, **error_responses(409)},
-                   description="No body (or `{}`): 201, a scenario started node by node, `node` the start node. "
+                   description="No body (or `{}`): 201, a scenario started node by node, `node` the start node, "
+                               "or a negotiation started (`negotiation`: your role, its brief and the session, "
+                               "with the counterpart's opening move when it opens); `{\"role\": id}` chooses a "
+                               "negotiation's role (default its first). "
                                "`steps` (a whole scenario path) or `answers` (a quiz): 202, submitted for grading. "
                                "A retry with the same `Idempotency-Key` answers 200 with the first attempt.",
                    tags=["attempts"])
@@ -118,8 +131,9 @@ class ExerciseAttemptsView(GenericAPIView):
         body = request.data if isinstance(request.data, dict) else None
         if body is None:
             raise ValidationError({"non_field_errors": [gettext("The body must be a JSON object.")]})
-        if not body:
-            attempt, created = services.attempt_start(exercise=exercise, learner=request.user, idempotency_key=key)
+        if not body or set(body) == {"role"}:
+            attempt, created = services.attempt_start(exercise=exercise, learner=request.user, idempotency_key=key,
+                                                      role=body.get("role"))
             code = status.HTTP_201_CREATED
         else:
             answers = {k: body[k] for k in ("steps", "answers") if k in body}
@@ -162,6 +176,54 @@ class AttemptStepView(APIView):
         services.attempt_step(attempt_id=attempt.pk, learner=request.user, move=request.data)
         attempt = Attempt.objects.select_related("version", "exercise").get(pk=attempt.pk)
         return Response(selectors.attempt_view(attempt=attempt))
+
+
+class AttemptMoveView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [AttemptThrottle]
+
+    @extend_schema(request=s.MoveIn, responses={200: s.MoveOut, **error_responses(409)}, tags=["attempts"],
+                   description="Your move in a negotiation attempt (docs/specs/negotiation-format.md, \"API\"): "
+                               "offer a package, accept or reject the standing offer, ask one of your questions, "
+                               "or walk away. The engine checks it (a 400 lists its problems by path, `move...`, "
+                               "and changes nothing); the move and the counterpart's answer are stored before "
+                               "this answers, `replies` holding the answer to a question and the counterpart's "
+                               "moves with their messages. When the session ends the attempt is `submitted` and "
+                               "queued for grading. Only the attempt's learner: anyone else gets a 404.")
+    def post(self, request, attempt_id):
+        attempt = Attempt.objects.filter(pk=int_or_404(attempt_id), learner=request.user).first()
+        if attempt is None:
+            raise NotFound("No such attempt.")
+        # The body as sent: the engine refuses any member it does not know, at its path.
+        attempt, replies = services.attempt_move(attempt_id=attempt.pk, learner=request.user, move=request.data)
+        return Response({**selectors.attempt_view(attempt=attempt), "replies": replies})
+
+
+class AttemptReplayView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [AttemptThrottle]
+
+    @extend_schema(request=s.ReplayIn, parameters=[IDEMPOTENCY_HEADER],
+                   responses={201: s.AttemptOut, 200: s.AttemptOut, **error_responses(409)}, tags=["attempts"],
+                   description='A "what if" replay of your graded attempt from one decision (choice or reply node) '
+                               "of its path, once its debrief has unlocked (else 409 `debrief_locked`): 201, a "
+                               "practice attempt on the same version holding the path before that node, played on "
+                               "with POST /attempts/{id}/steps/. Practice is unscored and counted nowhere. A node "
+                               "that is not a decision of the path is a 400; someone else's attempt a 404. A retry "
+                               "with the same `Idempotency-Key` answers 200 with the first replay.")
+    def post(self, request, attempt_id):
+        attempt = _attempt_for(request.user, attempt_id)
+        if not may_replay_attempt(user=request.user, attempt=attempt):
+            raise NotFound("No such attempt.")
+        data = validated(s.ReplayIn, request.data)
+        key = request.headers.get("Idempotency-Key") or None
+        if key is not None and len(key) > 200:
+            raise ValidationError({"Idempotency-Key": [gettext("At most 200 characters.")]})
+        replay, created = services.attempt_replay(attempt=attempt, node=data["node"], learner=request.user,
+                                                  idempotency_key=key)
+        replay = Attempt.objects.select_related("version", "exercise").get(pk=replay.pk)
+        return Response(selectors.attempt_view(attempt=replay),
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class AttemptOverrideView(APIView):
@@ -240,6 +302,56 @@ class RegradeProgressView(APIView):
         if batch is None or batch.version.exercise.academy_id not in academy_ids_of(request.user):
             raise NotFound("No such regrade.")
         return Response(services.regrade_progress(batch=batch))
+
+
+class IsStaffOrTeacher(IsAcademyStaff):
+    message = "Only academy staff and teachers can do this."
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) or IsTeacher().has_permission(request, view)
+
+
+def statistics_for(user, exercise_id, params) -> dict:
+    """The statistics report the API answers with (statistics_read's third part)."""
+    return statistics_read(user, exercise_id, params)[2]
+
+
+def statistics_read(user, exercise_id, params) -> tuple:
+    """(exercise, version, report): what the API and the statistics pages (frontend/statistics.py) show.
+    The exercise and the class are read, the permission decided in courses.access, an unknown exercise
+    or class a NotFound, an unknown version a ValidationError (the API's 400)."""
+    query = validated(s.StatisticsParams, {k: params[k] for k in ("version", "class") if k in params})
+    exercise = Exercise.objects.filter(pk=int_or_404(exercise_id)).first()
+    school_class = None
+    if "class" in query:
+        school_class = SchoolClass.objects.filter(pk=query["class"]).first()
+        if school_class is None:  # answered as a refusal is, so class ids cannot be probed
+            raise NotFound("No such exercise.")
+    if exercise is None or not may_read_statistics(user=user, exercise=exercise, school_class=school_class):
+        raise NotFound("No such exercise.")
+    if exercise.kind == Exercise.Kind.NEGOTIATION:  # not kept for negotiations yet (issue 19)
+        raise Conflict.single("no_statistics", gettext("Statistics are not kept for negotiations yet."), None)
+    versions = ExerciseVersion.objects.filter(exercise=exercise).select_related("exercise")
+    version = (versions.filter(number=query["version"]) if "version" in query
+               else versions.filter(pk=exercise.current_version_id)).first()
+    if version is None:
+        raise ValidationError({"version": [gettext("This exercise has no such version.")]}, code="invalid")
+    return exercise, version, statistics_report(version, attempts=statistics_attempts(school_class))
+
+
+class ExerciseStatisticsView(APIView):
+    permission_classes = [IsStaffOrTeacher]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("version", int, description="a version number (default: the current one)"),
+                    OpenApiParameter("class", int, description="a class id: that class's attempts only (its teacher)")],
+        responses={200: s.StatisticsOut, **error_responses(400, 404, 409)},
+        description="Per version, over its counted graded attempts (or one class's): how many reached each "
+                    "node, the share and discrimination of each choice and reply criterion (scenario spec, "
+                    "\"Statistics\"), or a quiz's item analysis; where attempts in progress stopped; flags.",
+        tags=["review"])
+    def get(self, request, exercise_id):
+        return Response(statistics_for(request.user, exercise_id, request.query_params))
 
 
 class MyCompetenciesView(APIView):

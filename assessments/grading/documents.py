@@ -3,7 +3,7 @@ import json
 
 from .problems import InvalidDocument, Problem
 from .quiz_validation import quiz_problems
-from .scenario_validation import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, scenario_problems
+from .scenario_validation import DEFAULT_DEBRIEF_AFTER, DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, scenario_problems
 from .versions import KIND_BY_FORMAT
 
 # Scenario spec rule 8, applied to quizzes too (the size part).
@@ -76,7 +76,8 @@ def normalise_document(doc) -> NormalisedDocument:
 
     Scenario defaults: language "en", summary "", competency weight 1, choice
     weights {}, critical false, feedback "", rubric criteria and avoid [],
-    min_words 1, max_words 500. Quiz defaults: language "en", question points
+    min_words 1, max_words 500, debrief "" (the document's and every node's),
+    debrief_after "passed". Quiz defaults: language "en", question points
     1 and feedback "". Unknown fields are kept. The argument is not modified.
     Raises InvalidDocument with every problem. A document this function
     returned is returned as it is.
@@ -105,9 +106,12 @@ def _default(obj: dict, key: str, value) -> None:
 def _scenario_defaults(doc: dict) -> None:
     _default(doc, "language", "en")
     _default(doc, "summary", "")
+    _default(doc, "debrief", "")
+    _default(doc, "debrief_after", DEFAULT_DEBRIEF_AFTER)
     for comp in doc["competencies"]:
         _default(comp, "weight", 1)
     for node in doc["nodes"]:
+        _default(node, "debrief", "")
         if node["type"] == "choice":
             for choice in node["choices"]:
                 _default(choice, "weights", {})

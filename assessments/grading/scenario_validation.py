@@ -18,6 +18,11 @@ COMPETENCY_WEIGHT_HIGH = 100
 DEFAULT_MIN_WORDS = 1
 DEFAULT_MAX_WORDS = 500
 
+# The debrief's unlock rule (spec "The document", "Debrief"): after a pass (or every attempt used), or after
+# any graded attempt.
+DEBRIEF_AFTER = ("passed", "graded")
+DEFAULT_DEBRIEF_AFTER = "passed"
+
 
 def scenario_problems(doc: dict) -> list[Problem]:
     """Every problem of a scenario document (already known to be a dict with format scenario/1)."""
@@ -27,6 +32,10 @@ def scenario_problems(doc: dict) -> list[Problem]:
     check.string(doc, "language", "", required=False, non_empty=True)
     check.string(doc, "summary", "", required=False)
     check.number(doc, "pass_threshold", "", 0, 100)
+    check.string(doc, "debrief", "", required=False)
+    after = check.string(doc, "debrief_after", "", required=False)
+    if after is not None and after not in DEBRIEF_AFTER:
+        check.report("debrief_after", "bad_format", 'must be "passed" or "graded"')
     declared = _competencies(check, doc)
     start = check.string(doc, "start", "", non_empty=True)
     nodes = check.array(doc, "nodes", "", non_empty=True)
@@ -73,6 +82,7 @@ def _node(check: Checker, node, path: str, declared: set[str]):
     node_id = check.string(node, "id", path, non_empty=True)
     node_type = check.string(node, "type", path)
     check.string(node, "text", path)
+    check.string(node, "debrief", path, required=False)
     links: list[tuple[str, str]] = []
     if node_type is None:
         pass

@@ -7,8 +7,9 @@ a script can read it the same way:
   in its `language`: English unless it names another (the Spanish and Arabic
   demo courses have no English original); `courses/<slug>.<lang>.json` holds a
   translation with the same slugs and structure.
-- `scenarios/<slug>.json` (format scenario/1) and `quizzes/<slug>.json`
-  (format quiz/1): the exercises that lessons embed by slug.
+- `scenarios/<slug>.json` (format scenario/1), `quizzes/<slug>.json` (format
+  quiz/1) and `negotiations/<slug>.json` (format negotiation/1,
+  docs/specs/negotiation-format.md): the exercises that lessons embed by slug.
 - `illustrations.draw_illustration(key)`: PNG bytes for every `illustration`
   key named by a cover or an image block.
 - `media/`: the recordings that audio blocks name by `recording` key: `<key>.ogg`
@@ -49,12 +50,17 @@ def load_courses() -> list[dict]:
 
 
 def load_exercises() -> list[dict]:
-    """Every exercise document: the scenarios, then the quizzes, each sorted by file name."""
+    """Every exercise document: the scenarios, the quizzes, then the negotiations, each sorted by file name."""
     return [
         _read(path)
-        for folder in ("scenarios", "quizzes")
+        for folder in ("scenarios", "quizzes", "negotiations")
         for path in sorted((DEMO_DIR / folder).glob("*.json"))
     ]
+
+
+def load_negotiations() -> list[dict]:
+    """The negotiation documents (format negotiation/1), sorted by file name: the last of load_exercises()."""
+    return [_read(path) for path in sorted((DEMO_DIR / "negotiations").glob("*.json"))]
 
 
 def recording_files(key: str) -> dict[str, pathlib.Path]:

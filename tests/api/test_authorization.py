@@ -131,6 +131,9 @@ TABLE = [
      anyone(202)),
     ("POST", "/api/v1/me/password/", "", body({"old_password": PASSWORD, "new_password": "pw-Newer-456"}),
      signed_in(204)),
+    # each person changes only their own address: the path names no one
+    ("POST", "/api/v1/me/email/", "", lambda w, actor: {"email": f"moved-{actor}@example.org", "password": PASSWORD},
+     signed_in(202)),
     ("POST", "/api/v1/me/sign-out-everywhere/", "", None, signed_in(204)),
     ("GET", "/api/v1/me/", "", None, signed_in(200)),
     # managed accounts close through an admin; the demoted editor is a student now and may
@@ -143,6 +146,21 @@ TABLE = [
      signed_in(200)),
     ("GET", "/api/v1/me/progress/", "", None, signed_in(200)),
     ("GET", "/api/v1/me/competencies/", "", None, signed_in(200)),
+    # Open Badges: each learner lists and downloads only their own (anyone else's is a missing one); the
+    # academy's keys, issuer profile and status list, and the check of a shared badge, are public documents
+    # that read no credentials (a stale token too gets them); checking a posted JWT is open to anyone, a
+    # revoked token refused as on the catalogue (it reads the session, so a session post needs CSRF's token);
+    # revoking is the issuing academy's staff's
+    ("GET", "/api/v1/me/credentials/", "", None, signed_in(200)),
+    ("GET", "/api/v1/me/credentials/{credential}/", "", None, cells(404, learner=200)),
+    ("GET", "/api/v1/credentials/{credential}/verify/", "", None, anyone(200, deleted=200)),
+    ("POST", "/api/v1/credentials/verify/", "", lambda w, actor: {"jwt": w.values["credential_jwt"]},
+     anyone(200)),
+    ("POST", "/api/v1/credentials/{credential}/revoke/", "", body({"reason": "Issued by mistake."}),
+     academy_staff(200)),
+    ("GET", "/api/v1/academies/{issuer_slug}/jwks/", "", None, anyone(200, deleted=200)),
+    ("GET", "/api/v1/academies/{issuer_slug}/issuer/", "", None, anyone(200, deleted=200)),
+    ("GET", "/api/v1/academies/{issuer_slug}/status-list/", "", None, anyone(200, deleted=200)),
     # each member of staff reads the audit log of their own academies: a list, so no one probes
     ("GET", "/api/v1/audit/", "", None, cells(403, (200, *STAFF, "admin"))),
     # catalogue and progress
@@ -162,6 +180,23 @@ TABLE = [
     ("POST", "/api/v1/exercises/{exercise}/attempts/", "start", None, enrolled(201)),
     ("POST", "/api/v1/exercises/{exercise}/attempts/", "whole path", body({"steps": PASSING_PATH}), enrolled(202)),
     ("POST", "/api/v1/exercises/{exercise}/regrade/", "", None, academy_staff(202)),
+    # a negotiation embedded in the course: the same doors as the scenario, and moves in the learner's own
+    # attempt only (teachers and staff read it, as any attempt; nobody else moves in it: 404)
+    ("GET", "/api/v1/exercises/{negotiation}/", "negotiation", None, enrolled(200)),
+    ("POST", "/api/v1/exercises/{negotiation}/attempts/", "start a negotiation", None, enrolled(201)),
+    ("GET", "/api/v1/attempts/{negotiation_attempt}/", "negotiation", None, attempt_readers(200)),
+    ("POST", "/api/v1/attempts/{negotiation_attempt}/moves/", "", body({"type": "walk_away"}),
+     cells(404, learner=200)),
+    # statistics: over all attempts, the academy's staff (teachers and other staff probe: 404); over a
+    # class's, whoever manages the class (a teacher of another class, the academy's staff probe: 404)
+    ("GET", "/api/v1/exercises/{exercise}/statistics/", "", None,
+     cells(403, (200, *ACADEMY, "admin"), (404, *TEACHERS, "other_staff"))),
+    ("GET", "/api/v1/exercises/{quiz}/statistics/", "quiz", None,
+     cells(403, (200, *ACADEMY, "admin"), (404, *TEACHERS, "other_staff"))),
+    ("GET", "/api/v1/exercises/{exercise}/statistics/?class={class}", "a class", None,
+     cells(403, (404, *TEACHERS, *STAFF), teacher=200, admin=200)),
+    ("GET", "/api/v1/exercises/{exercise}/statistics/?class={other_class}", "another class", None,
+     cells(403, (404, *TEACHERS, *STAFF), other_verified_teacher=200, admin=200)),
     ("GET", "/api/v1/regrades/{batch}/", "", None, academy_staff(200)),
     ("GET", "/api/v1/attempts/{attempt}/", "", None, attempt_readers(200)),
     ("POST", "/api/v1/attempts/{open_attempt}/steps/", "", body({"choice": "ask"}), cells(404, learner=200)),
@@ -177,6 +212,25 @@ TABLE = [
     ("POST", "/api/v1/attempts/{attempt}/overrides/{override}/reverse/", "", body({"reason": "No interest named."}),
      academy_staff(200)),
     ("GET", "/api/v1/attempts/{attempt}/history/", "", None, attempt_readers(200)),
+    # a "what if" replay: the attempt's own learner only (here 409: that attempt failed with attempts left, so its
+    # debrief is locked; tests/api/test_replays.py plays the 201); teachers, staff, strangers probe (404)
+    ("POST", "/api/v1/attempts/{attempt}/replay/", "", body({"node": "open"}), cells(404, learner=409)),
+    # the reflection journal: the learner's own attempt (409 to write: that attempt's debrief is locked; the
+    # journal tests write one), their own journal; a class's entries for its own teacher alone (an admin too
+    # probes); comments by the teachers of the classes that share the entry (the teacher, the unverified one)
+    ("GET", "/api/v1/attempts/{attempt}/journal/", "", None, cells(404, learner=200)),
+    ("POST", "/api/v1/attempts/{attempt}/journal/", "",
+     body({"differently": "Listen longer.", "commitment": "One question first."}), cells(404, learner=409)),
+    ("GET", "/api/v1/me/journal/", "", None, signed_in(200)),
+    ("GET", "/api/v1/classes/{class}/journal/", "", None, cells(403, (404, *TEACHERS, "admin"), teacher=200)),
+    ("POST", "/api/v1/journal/{journal_entry}/comments/", "", body({"text": "A good commitment."}),
+     cells(403, (404, *TEACHERS, "admin"), teacher=201, unverified_teacher=201)),
+    # the debrief: whoever reads the attempt, once it is graded and the exercise passed (or every attempt
+    # used); before that a 409 for them, and a stranger who signed up probes (404) as for the attempt itself
+    ("GET", "/api/v1/attempts/{passed_attempt}/debrief/", "passed", None, alt_attempt_readers(200)),
+    ("GET", "/api/v1/attempts/{alt_attempt}/debrief/", "passed later", None, alt_attempt_readers(200)),
+    ("GET", "/api/v1/attempts/{attempt}/debrief/", "graded, not passed", None, attempt_readers(409)),
+    ("GET", "/api/v1/attempts/{open_attempt}/debrief/", "not graded yet", None, attempt_readers(409)),
     ("POST", "/api/v1/attempts/{failed_attempt}/retry/", "", None, academy_staff(202)),
     # classes
     ("GET", "/api/v1/classes/", "", None, teachers(200)),

@@ -131,6 +131,39 @@ def test_an_id_out_of_range_is_the_json_404(world, path, bad):
     assert_error_shape(response)
 
 
+# A 404 anywhere costs Wagtail's redirect lookup (its RedirectMiddleware, last in MIDDLEWARE, looks for a
+# redirect of every 404's path: the Site of the request's host, then the path, and its unquoted form when
+# that differs). The view itself reads nothing: int_or_404 refuses the id before its first query.
+def _is_the_redirect_lookup(sql: str) -> bool:
+    return sql.startswith('SELECT "wagtailcore_site"') or '"wagtailredirects_redirect"' in sql
+
+
+def _is_the_write_transaction(sql: str) -> bool:  # api/middleware.py's, around a DELETE
+    return sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))
+
+
+def test_an_impossible_path_id_is_the_json_404_before_the_view_s_first_query(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    learner, teacher = client_for(world["actors"]["learner"]), client_for(world["actors"]["teacher"])
+    for client, path in ((learner, "/api/v1/lessons/{}/"), (learner, "/api/v1/courses/{}/"),
+                         (learner, "/api/v1/exercises/{}/"), (learner, "/api/v1/attempts/{}/"),
+                         (learner, "/api/v1/courses/{}/progress/"), (teacher, "/api/v1/classes/{}/students/")):
+        for bad in OUT_OF_RANGE_IDS:
+            with CaptureQueriesContext(connection) as seen:
+                response = client.get(path.format(bad))
+            assert response.status_code == 404, (path, bad)
+            others = [q["sql"][:200] for q in seen.captured_queries if not _is_the_redirect_lookup(q["sql"])]
+            assert seen.captured_queries and others == [], (path, bad)
+    for bad in OUT_OF_RANGE_IDS:  # the second id of a route, its first a real class
+        with CaptureQueriesContext(connection) as seen:
+            response = teacher.delete(f"/api/v1/classes/{world['ids']['class_id']}/students/{bad}/")
+        assert response.status_code == 404, bad
+        assert [q["sql"][:200] for q in seen.captured_queries
+                if not (_is_the_redirect_lookup(q["sql"]) or _is_the_write_transaction(q["sql"]))] == [], bad
+
+
 def test_every_id_of_every_route_out_of_range_answers_4xx_in_the_error_shape(world):
     """Each id of each route in turn, the others real, by each method, as each actor."""
     seen = []

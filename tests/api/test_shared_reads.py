@@ -44,3 +44,32 @@ def test_the_roster_s_display_name_is_the_api_s_username(academy, django_capture
 
     [member] = selectors.class_roster(school_class=school_class)
     assert [(row["id"], row["username"]) for row in body["results"]] == [(learner.pk, member["name"])]
+
+
+def test_the_api_s_class_matrix_is_the_teacher_s_page_matrix_with_the_name_as_username(
+        academy, django_capture_on_commit_callbacks):
+    from courses import progress
+
+    teacher, learner, school_class = _class_with_a_graded_reply(academy, django_capture_on_commit_callbacks)
+
+    body = as_user(teacher).get(f"/api/v1/classes/{school_class.pk}/progress/").json()
+
+    matrix = progress.class_progress(school_class=school_class)  # what the teacher's progress page renders
+    assert [(row["id"], row["username"], [(c["id"], c["percent"], c["overdue"]) for c in row["modules"]])
+            for row in body["students"]] == [
+        (row["id"], row["name"], [(c["id"], c["percent"], c["overdue"]) for c in row["modules"]])
+        for row in matrix["students"]]
+    assert [row["id"] for row in body["students"]] == [learner.pk]
+
+
+def test_the_api_s_students_at_risk_are_the_page_s_with_the_name_as_username(
+        academy, django_capture_on_commit_callbacks):
+    from courses import progress
+
+    teacher, _, school_class = _class_with_a_graded_reply(academy, django_capture_on_commit_callbacks)
+
+    body = as_user(teacher).get(f"/api/v1/classes/{school_class.pk}/at-risk/?days=7").json()
+
+    rows = progress.students_at_risk(school_class=school_class, inactive_days=7)
+    assert [(r["id"], r["username"], r["inactive"]) for r in body["results"]] == [
+        (r["id"], r["name"], r["inactive"]) for r in rows]

@@ -60,10 +60,17 @@ TABLE = [
     Row(EXERCISE + "/authoring/{secret_exercise}/", academy_object()),
     Row(EXERCISE + "/download/{secret_exercise}/", academy_object()),  # the document with its answers
     Row(EXERCISE + "/download/{secret_exercise}/?version=1", academy_object(), label="a version"),
+    # the question before an approval publishes a lesson: for those who may approve it (editors submit;
+    # Wagtail sends them back to the dashboard)
+    Row("/cms/pages/{lesson_in_review}/confirm-lesson-approval/{review_step}/",
+        cells(LOGIN, (200, "reviewer", "admin"), editor=302, other_staff=404)),
     Row("/cms/images/{image}/", academy_object()),
     Row("/cms/documents/edit/{document}/", academy_object()),
     Row("/django-admin/", admin_only(), marker=None),
     Row("/django-admin/accounts/user/{learner}/change/", admin_only(), marker="{learner_email}"),
+    # each academy's LRS and the xAPI statement outbox (records/admin.py): platform admins only
+    Row("/django-admin/records/learningrecordstore/", admin_only(), marker=None),
+    Row("/django-admin/records/statement/", admin_only(), marker=None),
     # the sign-in doors: a form for those signed out; those signed in go where they may go
     Row("/cms/login/", cells(SITE, (200, "anonymous", "deleted"), (302, *IN, "other_staff")), marker=None),
     Row("/django-admin/login/", cells(SITE, (200, "anonymous", "deleted"), admin=302), marker=None),

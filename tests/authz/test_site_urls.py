@@ -148,11 +148,31 @@ TABLE = [
     Row("POST", "/lessons/{lesson}/reflections/{reflection_block}/", cells(302),
         data=form(text="What I would ask next time."), writers={"learner", "other_learner"}),
     Row("GET", "/exercises/{exercise}/", enrolled(200)),
+    Row("GET", "/exercises/{negotiation}/", enrolled(200), label="negotiation"),
+    Row("GET", "/exercises/{negotiation}/negotiate/", post_only()),
+    # the learner's open negotiation: walking away ends it (302 to the attempt); the others enrolled have none
+    # under way, so they are sent back with a message and nothing changes
+    Row("POST", "/exercises/{negotiation}/negotiate/", enrolled(302), data=form(move="walk_away"),
+        writers={"learner"}),
     Row("GET", "/exercises/{quiz}/submit/", post_only()),
     Row("POST", "/exercises/{quiz}/submit/", enrolled(302), data=form(**{"q-q1": "b", "q-q2": "batna"})),
     Row("GET", "/attempts/{attempt}/", attempt_readers(200)),
+    # a replay and a reflection: the attempt's own learner only, sent back to the result (that attempt's
+    # debrief is locked, so nothing is written); its teachers, staff and strangers find no such attempt
+    Row("GET", "/attempts/{attempt}/replay/", post_only()),
+    Row("POST", "/attempts/{attempt}/replay/", cells(404, learner=302), data=form(node="open"), writers=set()),
+    Row("GET", "/attempts/{attempt}/journal/", post_only()),
+    Row("POST", "/attempts/{attempt}/journal/", cells(404, learner=302),
+        data=form(differently="Listen longer.", commitment="One question first."), writers=set()),
+    Row("GET", "/me/journal/", cells(200)),
     Row("GET", "/me/progress/", cells(200)),
     Row("GET", "/me/competencies/", cells(200)),
+    # Open Badges: my list (each sees their own), the downloads of the learner's own badge (anyone else's is a
+    # missing one), and the public page that checks a shared badge
+    Row("GET", "/me/badges/", cells(200)),
+    Row("GET", "/me/badges/{credential}/badge.json", cells(404, learner=200)),
+    Row("GET", "/me/badges/{credential}/badge.jwt", cells(404, learner=200)),
+    Row("GET", "/credentials/{credential}/", public()),
     Row("GET", "/classes/join/", cells(200)),
     # only students join (the form says so to others); the learner is in already
     Row("POST", "/classes/join/", students(302) | dict.fromkeys((*TEACHERS, *STAFF, "admin"), 200),
@@ -202,6 +222,21 @@ TABLE = [
     Row("POST", "/teach/classes/{class}/assignments/{assignment}/remove/", class_owner(302)),
     Row("GET", "/teach/classes/{class}/progress/", class_owner(200)),
     Row("GET", "/teach/classes/{class}/replies/", class_owner(200)),
+    # a class's journal: its own teacher alone (an admin who manages every class reads no one's journal)
+    Row("GET", "/teach/classes/{class}/journal/", cells(403, (404, *TEACHERS, "admin"), teacher=200)),
+    Row("GET", "/teach/classes/{class}/journal/{journal_entry}/comments/", post_only()),
+    Row("POST", "/teach/classes/{class}/journal/{journal_entry}/comments/",
+        cells(403, (404, *TEACHERS, "admin"), teacher=302), data=form(text="A clear commitment.")),
+    # a class's statistics: whoever manages the class (its teacher, an admin), over the class's attempts
+    # at the exercises assigned to it (courses.access.may_read_statistics, as the API's ?class=)
+    Row("GET", "/teach/classes/{class}/statistics/", class_owner(200)),
+    Row("GET", "/teach/classes/{class}/statistics/{exercise}/", class_owner(200)),
+    Row("GET", "/teach/classes/{class}/statistics/{exercise}/csv/", class_owner(200)),
+    Row("GET", "/teach/classes/{unverified_class}/statistics/{quiz}/", class_owner(200, owner="unverified_teacher"),
+        label="quiz, unverified teacher"),
+    # an exercise no module of the class holds: its teacher finds no such exercise
+    Row("GET", "/teach/classes/{class}/statistics/{secret_exercise}/", cells(403, (404, *TEACHERS, "admin")),
+        label="not assigned"),
     Row("GET", "/teach/classes/{class}/replies/{attempt}/override/", post_only()),
     Row("POST", "/teach/classes/{class}/replies/{attempt}/override/", class_owner(302), data=form(**REVIEW)),
     # the unverified teacher's own class: sent back with "ask to be verified", the grade as it was
@@ -217,6 +252,10 @@ TABLE = [
         class_owner(302, owner="unverified_teacher"), data=form(node="reply1")),
     # academy staff
     Row("GET", "/academy/", staff(200)),
+    # an exercise's statistics over all its attempts: its academy's staff (another academy's find none)
+    Row("GET", "/academy/exercises/{exercise}/statistics/", staff(200) | {"other_staff": 404}),
+    Row("GET", "/academy/exercises/{exercise}/statistics/csv/", staff(200) | {"other_staff": 404}),
+    Row("GET", "/academy/exercises/{quiz}/statistics/", staff(200) | {"other_staff": 404}, label="quiz"),
     Row("GET", "/academy/verifications/", staff(200)),
     Row("GET", "/academy/verifications/{verification}/approve/", post_only()),
     Row("POST", "/academy/verifications/{verification}/approve/", staff(302), data=form(note="")),
@@ -237,6 +276,28 @@ OTHER_TABLE = [
     # Prometheus: the operator's bearer token only, whoever is signed in; without METRICS_TOKEN (here) no
     # such URL (tests/operations/test_metrics.py has the token's side)
     Row("GET", "/metrics", public(404)),
+    # LTI (lti/urls.py, docs/lti.md): keys and configurations are public; login and launch are the LMS's
+    # cross-site doors, refused here (no platform, no state) without a row written; registrations are
+    # for academy staff and admins (courses.access.lti_registrable_academy_ids); linking and the deep
+    # linking picker exist only for an LMS-made account and inside a deep linking launch.
+    Row("GET", "/lti/jwks.json", public()),
+    Row("GET", "/lti/canvas.json", public()),
+    Row("GET", "/lti/login/", public(400)),
+    Row("POST", "/lti/login/", public(400), data=form(iss="https://lms.example.org", login_hint="x",
+                                                      target_link_uri="https://lms.example.org/")),
+    Row("GET", "/lti/launch/", post_only()),
+    Row("POST", "/lti/launch/", public(403), data=form(state="made-up", id_token="a.b.c")),
+    Row("GET", "/lti/registrations/", cells(404, (200, *STAFF, "admin"))),
+    Row("POST", "/lti/registrations/", cells(404, (400, *STAFF, "admin")), data=form(issuer="not a url")),
+    Row("GET", "/lti/register/", cells(404, (400, *STAFF, "admin"))),
+    Row("POST", "/lti/register/", cells(404, (400, *STAFF, "admin")), data=form(openid_configuration="x")),
+    Row("GET", "/lti/link/", cells(404)),
+    Row("POST", "/lti/link/", cells(404), data=form(username="learner", password=PASSWORD)),
+    Row("GET", "/lti/deep-link/", cells(404)),
+    Row("POST", "/lti/deep-link/", cells(404), data=form(target="course:1")),
+    Row("GET", "/lti/classes/{class}/scores/", cells(404, teacher=200, admin=200)),
+    Row("GET", "/lti/classes/{class}/scores/1/retry/", cells(405)),
+    Row("POST", "/lti/classes/{class}/scores/1/retry/", cells(404)),
 ]
 
 

@@ -40,13 +40,17 @@ from accounts.services import (
 )
 from assessments import services as assessment_services
 from assessments.models import Attempt
+from cms.demo import load_negotiations
 from cms.models import AcademyPage, CoursePage, CurriculumPage, LessonPage
 from courses import reviews
 from courses import services as course_services
+from courses.models import JournalEntry
+from credentials import services as credential_services
 from notices.services import unsubscribe_token as unsubscribe_token_of
 
 from ..factories import (
     CRITICAL_PATH,
+    PASSING_PATH,
     QUIZ,
     SPEC_PATH,
     course_lessons,
@@ -58,6 +62,7 @@ from ..factories import (
 )
 
 PASSWORD = "pw-Secret-123"
+RIVER = next(doc for doc in load_negotiations() if doc["slug"] == "river-releases")
 
 # Anyone a stranger (or an admin) can bring into being, and what each can reach.
 ACTORS = [
@@ -80,7 +85,7 @@ ACTORS = [
 SECRET = "zqsecret"
 
 # Tables of the apps that keep records: a refused request must leave each as it was.
-RECORD_APPS = ("accounts", "courses", "assessments", "notices")
+RECORD_APPS = ("accounts", "courses", "assessments", "notices", "lti", "records", "credentials")
 
 
 @dataclass
@@ -146,14 +151,17 @@ def _cms_objects(academy) -> dict:
 
 
 def build_world() -> World:
-    """Two academies; a course of the first with a course-only scenario and a quiz in its first module;
+    """Two academies; a course of the first with a course-only scenario, a quiz and a negotiation (the river
+    demo, with the learner's negotiation in progress) in its first module;
     four classes (the teacher's, the unverified teacher's, the other verified teacher's, the two-account
     teacher's), each assigned that module; the learner's attempts in each state an endpoint needs, one
     of them overridden by the teacher; a pending invitation and a pending verification request."""
     academy, elsewhere = make_academy(), make_academy()
     exercise = import_exercise(academy, visibility="course")
     quiz = import_exercise(academy, document=copy.deepcopy(QUIZ), visibility="course")
-    course = make_course(academy, modules=2, lessons=2, exercises_in={(0, 0): [exercise.pk], (0, 1): [quiz.pk]})
+    negotiation = import_exercise(academy, document=copy.deepcopy(RIVER), visibility="course")
+    course = make_course(academy, modules=2, lessons=2,
+                         exercises_in={(0, 0): [exercise.pk], (0, 1): [quiz.pk, negotiation.pk]})
     lessons, modules = course_lessons(course), course_modules(course)
 
     admin = User.objects.create_superuser("site-admin", "site-admin@example.org", PASSWORD)
@@ -201,11 +209,23 @@ def build_world() -> World:
                                                    answers={"steps": CRITICAL_PATH})
     Attempt.objects.filter(pk=failed.pk).update(status=Attempt.Status.FAILED, last_error="engine crashed")
     in_progress, _ = assessment_services.attempt_start(exercise=exercise, learner=learner)
+    negotiating, _ = assessment_services.attempt_start(exercise=negotiation, learner=learner)
     alt_attempt = _graded(exercise, alt)
+    # A second, passed attempt: its debrief (and the first one's) is open (scenario spec, "Debrief").
+    passed_attempt = _graded(exercise, alt, steps=PASSING_PATH)
     reviews.review_override(actor=users["teacher"], attempt=Attempt.objects.get(pk=graded.pk), node="reply1",
                             met=["interest"], avoided=["blame"], reason="They name the farmers' interest.")
     override = graded.gradings.get(kind="override")
+    # A reflection on the graded attempt, shared with the teachers of the learner's two classes. Written
+    # straight to the table: that attempt's debrief is locked (it failed with attempts left), which the
+    # journal's own tests cover; here it is the record the teachers' comment endpoint acts on.
+    journal_entry = JournalEntry.objects.create(learner=learner, attempt=graded, exercise=exercise,
+                                                differently="Ask before I summarise.",
+                                                commitment="Name their interest first.")
     batch = assessment_services.regrade_start(version=exercise.current_version, actor=users["editor"])
+    # The learner's Open Badge for the course, issued straight by the service (the award's own tests
+    # cover completion): what the download, verify and revoke endpoints act on.
+    credential, _ = credential_services.credential_issue(learner=learner, course=course)
 
     # The deleted learner signed in (a token for the API, a session for the site), then deleted the account.
     deleted = users["deleted"]
@@ -221,10 +241,19 @@ def build_world() -> World:
     tampered_token = unsubscribe_token[:-1] + ("A" if unsubscribe_token[-1] != "A" else "B")
     cms = _cms_objects(academy)
     draft_path = cms.pop("draft_path")
+    # A new lesson in the academy's review, submitted by the admin: approving it publishes it, which lowers
+    # the learner's percentage, so the reviewer is asked first (courses/wagtail_hooks.py).
+    in_review = modules[1].add_child(instance=LessonPage(title=f"{SECRET} lesson in review",
+                                                         slug=f"{SECRET}-in-review", live=False))
+    in_review.save_revision(user=admin)
+    review = in_review.get_workflow().start(in_review, admin)
+    cms.update(lesson_in_review=in_review.pk, review_step=review.current_task_state_id)
     return World(users=users, ids={
         "course": course.pk, "lesson": lessons[0].pk, "exercise": exercise.pk, "quiz": quiz.pk,
+        "negotiation": negotiation.pk, "negotiation_attempt": negotiating.pk,
         "attempt": graded.pk, "open_attempt": in_progress.pk, "failed_attempt": failed.pk,
-        "alt_attempt": alt_attempt.pk, "override": override.pk, "batch": batch.pk,
+        "alt_attempt": alt_attempt.pk, "passed_attempt": passed_attempt.pk, "override": override.pk, "batch": batch.pk,
+        "journal_entry": journal_entry.pk, "credential": str(credential.public_id), "issuer_slug": academy.slug,
         "class": school_class.pk, "unverified_class": unverified_class.pk, "other_class": other_class.pk,
         "alt_class": alt_class.pk, "assignment": assignment.pk, "learner": learner.pk,
         "invitation": invitation.pk, "verification": pending.pk, "module": modules[0].pk,
@@ -236,7 +265,7 @@ def build_world() -> World:
         "deleted_token": deleted_token, "deleted_session": deleted_session, "email_token": email_token,
         "unsubscribe_token": unsubscribe_token, "tampered_token": tampered_token,
         "course_path": _below_home(course), "draft_path": draft_path, "academy_slug": academy.slug,
-        "reflection_block": reflection_block,
+        "reflection_block": reflection_block, "credential_jwt": credential.token,
     })
 
 

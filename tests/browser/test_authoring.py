@@ -3,14 +3,20 @@ refused with each problem by its path, a fixed one opens its authoring screen wi
 scenario drawn, and a new version replaces it from that screen."""
 import copy
 import json
+import re
 
 import pytest
 from django.urls import reverse
+from wagtail.models import TaskState
 
+from accounts.models import User
 from assessments import grading
 from assessments.models import Exercise
+from cms.models import LessonPage
+from courses import services as course_services
 
-from ..factories import SPEC_SCENARIO
+from ..factories import SPEC_SCENARIO, make_user
+from .conftest import DESKTOP, PHONE, check_accessibility
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -130,3 +136,60 @@ def test_a_wide_diagram_fits_zooms_and_the_upload_message_stays_in_view(live_ser
     assert message.is_visible()
     row = page.locator("tr.parley-version").first
     assert "other settings changed" in row.inner_text() and "0" in row.locator(".parley-attempts").inner_text()
+
+
+def _lesson_in_review():
+    """A new lesson demo-editor submitted for review, in a demo course where a learner read a lesson:
+    publishing it lowers that learner's percentage (and the demo learners' who read there too)."""
+    editor = User.objects.get(username="demo-editor")
+    lesson = LessonPage.objects.live().order_by("path").first()
+    module = lesson.get_parent().specific
+    learner = make_user()
+    course_services.enrol(learner=learner, course=module.get_parent().specific)
+    course_services.lesson_mark_read(learner=learner, lesson_id=lesson.pk)
+    draft = module.add_child(instance=LessonPage(title="Reading the room", slug="reading-the-room", live=False))
+    draft.save_revision(user=editor)
+    draft.get_workflow().start(draft, editor)
+    return draft
+
+
+def _dashboard_action(page, title: str, action: str):
+    row = page.locator("tr").filter(has_text=title)
+    row.get_by_role("button", name="Actions").click()
+    row.get_by_role("button", name=action, exact=True).click()
+
+
+def test_a_reviewers_approval_asks_before_publishing_a_lesson_that_lowers_percentages(live_server, demo, new_page):
+    """Issue 20, finding 16 for reviewers: approving on the dashboard, plain or with a comment (Wagtail's
+    modal), stops at the confirmation that says how many learners drop; back without approving keeps the
+    lesson in review, approving anyway publishes it with the comment."""
+    draft = _lesson_in_review()
+    page = new_page()
+    base = live_server.url
+    sign_in_to_the_admin(page, base, "demo-reviewer", demo["logins"]["demo-reviewer"])
+
+    _dashboard_action(page, "Reading the room", "Approve")  # a plain POST from the dashboard
+    page.wait_for_url("**/confirm-lesson-approval/**")
+    warning = page.get_by_role("alert").filter(has_text="lowers the course percentage of")
+    assert warning.is_visible() and re.search(r"of \d+ learners?:", warning.inner_text())
+    check_accessibility(page, "approval confirmation, 1280 px")
+    page.set_viewport_size(PHONE)
+    check_accessibility(page, "approval confirmation, 360 px")
+    page.set_viewport_size(DESKTOP)
+    page.get_by_role("link", name="Back without approving").click()
+    page.wait_for_url(f"{base}/cms/")
+    draft.refresh_from_db()
+    assert not draft.live and draft.workflow_in_progress
+
+    _dashboard_action(page, "Reading the room", "Approve with comment")  # the modal, posting by XHR
+    modal = page.locator(".modal-dialog, [role=dialog]").filter(has=page.locator("textarea[name=comment]"))
+    modal.locator("textarea[name=comment]").fill("Short and clear.")
+    modal.locator("button[type=submit], input[type=submit]").first.click()
+    page.wait_for_url("**/confirm-lesson-approval/**")
+    assert page.locator("#approval-comment").input_value() == "Short and clear."
+    with page.expect_navigation():
+        page.get_by_role("button", name="Approve and publish anyway").click()
+    draft.refresh_from_db()
+    assert draft.live
+    assert draft.current_workflow_state is None  # the review is over
+    assert TaskState.objects.filter(workflow_state__object_id=str(draft.pk)).get().get_comment() == "Short and clear."

@@ -145,6 +145,11 @@ def test_academy_page_runs_its_script_under_the_policy(live_server, demo, watche
     visit(page, f"{live_server.url}/academy/", violations)
     # academy.js scrolls each wide diagram to its middle: it ran.
     assert page.evaluate("Math.max(...[...document.querySelectorAll('.diagram-wrap')].map(w => w.scrollLeft))") > 0
+    # the statistics page of a scenario: its heat overlay and its script, under the same policy
+    scenario = Exercise.objects.filter(academy__slug="demo-academy", kind="scenario").order_by("pk").first()
+    visit(page, f"{live_server.url}/academy/exercises/{scenario.pk}/statistics/", violations)
+    assert page.evaluate("document.querySelector('.stats-diagram .diagram-wrap').scrollLeft") > 0
+    assert violations == [], violations
 
 
 def test_api_docs_and_cms_admin_work_under_their_own_policies(live_server, demo, watched):

@@ -205,6 +205,10 @@ def test_student_signs_up_joins_reads_plays_and_sees_progress(live_server, demo,
     ex(page.locator(".verdict")).to_contain_text("Passed")
     ex(page.locator(".result-summary")).to_contain_text("Agreement")
     ex(page.locator(".chart-figure svg[role=img]")).to_have_count(1)
+    # The legend: a small swatch beside each label, on one line (the pass mark's as drawn in the chart).
+    swatches = page.eval_on_selector_all(".chart-legend .swatch-svg", "els => els.map((el) => "
+                                         "[el.getBoundingClientRect().width, el.getBoundingClientRect().height])")
+    assert len(swatches) == 3 and all(w <= 20 and h <= 20 for w, h in swatches), swatches
     ex(page.locator("table.data tbody tr")).to_have_count(len(attempt.result["competencies"]))
     ex(page.locator(".crit.met li")).to_have_count(4)
     check_accessibility(page, "result")

@@ -1,7 +1,8 @@
-"""The site in French, Spanish and Arabic: each main journey (home, catalogue, a course, a lesson, a scenario
-being played, its result, the teacher's class page) is in the interface language, with no sentence of the
-English interface left; Arabic is laid out right to left and passes axe at desktop and phone widths, with
-English content kept left to right inside it; the French header stays on one line at 1280 px.
+"""The site in its four interface languages: each main journey (home, catalogue, a course, a lesson, a
+scenario being played, its result, the teacher's class page) is in the interface language, with no sentence
+of the English interface left in French, Spanish or Arabic, and passes axe at desktop (1280 px) and phone
+(390 px) widths without scrolling sideways; Arabic is laid out right to left, with English content kept left
+to right inside it; the French header stays on one line at 1280 px.
 
 Learners and the teacher are signed in by session cookie and pick their language by the language cookie,
 so these tests need no sign-in page (other tests walk those)."""
@@ -31,6 +32,14 @@ LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 # Per interface language: the demo course written in it (or translated into it), its scenario with a path that
 # reaches an outcome, and a few of the interface's words the pages must show.
 CASES = {
+    "en": {"course": ("active-listening", "en"), "scenario": "youth-coalition-model-un",
+           "steps": [{"node": "caucus", "choice": "ask_felix"}, {"node": "felix_interests", "choice": "summarise"},
+                     {"node": "felix_summary", "reply": "Your factories and workers need a gradual phase out "
+                                                        "timetable, and you want to be seen leading; we need "
+                                                        "funding for coastal clean up."},
+                     {"node": "merge_offer", "choice": "joint_with_amara"},
+                     {"node": "floor_debate", "choice": "yield_to_amara"}, {"node": "end_agreement"}],
+           "nav": "My progress", "play": "Start the scenario", "result": "Passed"},
     "fr": {"course": ("active-listening", "fr"), "scenario": "coalition-ecoute-fr",
            "steps": [{"node": "couloir", "choice": "questionner"},
                      {"node": "interets", "reply": "Votre groupe a besoin d’une sortie progressive pour protéger "
@@ -187,9 +196,24 @@ def visit_teacher_page(page, base, check):
     check("class page")
 
 
-@pytest.mark.parametrize("code", ["fr", "es"])
-def test_the_journeys_are_in_french_and_spanish_and_the_french_header_fits(code, live_server, signed_in_page):
-    base, sentences = live_server.url, english_sentences(code)
+def fits_and_passes_axe(page, name: str, code: str):
+    """At desktop and phone widths: axe finds nothing serious, and nothing scrolls sideways on the phone."""
+    for viewport in (DESKTOP, PHONE_390):
+        page.set_viewport_size(viewport)
+        check_accessibility(page, f"{name} in {code} at {viewport['width']} px")
+        if viewport is PHONE_390:
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= PHONE_390["width"], f"{name} in {code} scrolls sideways at 390 px ({width} px)"
+    page.set_viewport_size(DESKTOP)
+
+
+@pytest.mark.parametrize("code", ["en", "fr", "es"])
+def test_the_journeys_are_in_each_language_at_both_widths_and_the_french_header_fits(code, live_server,
+                                                                                     signed_in_page):
+    """The learner's and the teacher's main journeys (and the editor's academy page) in English, French and
+    Spanish: each page in the interface language, passing axe at 1280 px and 390 px; Arabic has its own test
+    below (right to left)."""
+    base, sentences = live_server.url, english_sentences(code) if code != "en" else []
     data = journey(code, live_server)
     for username, visit in (("demo-student", lambda p, check: visit_student_pages(p, base, data, check)),
                             ("demo-teacher", lambda p, check: visit_teacher_page(p, base, check)),
@@ -197,7 +221,9 @@ def test_the_journeys_are_in_french_and_spanish_and_the_french_header_fits(code,
         page = signed_in_page(username, code)
 
         def check(name, page=page):
+            assert page.evaluate("document.documentElement.dir") in ("", "ltr"), name
             assert_interface_in(page, code, sentences, name)
+            fits_and_passes_axe(page, name, code)
             if code == "fr":
                 for viewport in (DESKTOP, WIDE):
                     page.set_viewport_size(viewport)
@@ -224,10 +250,7 @@ def test_arabic_is_right_to_left_with_english_content_left_to_right_and_passes_a
         def check(name, page=page):
             assert page.evaluate("document.documentElement.dir") == "rtl", name
             assert_interface_in(page, "ar", sentences, name)
-            for viewport in (DESKTOP, PHONE_390):
-                page.set_viewport_size(viewport)
-                check_accessibility(page, f"{name} in Arabic at {viewport['width']} px")
-            page.set_viewport_size(DESKTOP)
+            fits_and_passes_axe(page, name, "ar")
             if name in ("catalogue", "result"):  # README's pictures of the Arabic interface
                 screenshot(page, f"{name}-arabic")
 

@@ -158,7 +158,7 @@ def test_the_scenario_result_chart_legend_print_and_the_teachers_view(live_serve
     ex(page.locator(".result-summary.passed")).to_contain_text("Passed")
     # The pass mark is drawn once, on the overall bar; the legend names each colour.
     ex(page.locator("svg.chart line.pass-mark")).to_have_count(1)
-    ex(page.locator(".chart-legend li")).to_have_count(3)
+    ex(page.locator(".chart-figure .chart-legend li")).to_have_count(3)
     # The last lesson of the course: the next step is back to the course.
     ex(page.locator(".next-step a", has_text="Back to the course")).to_have_attribute("href", f"/courses/{course.pk}/")
     at_both_widths(page, "scenario result")

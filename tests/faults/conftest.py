@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 
 from ..integration.conftest import real_broker, restore_wagtail_base_rows  # noqa: F401 - fixtures for this package
+from ..lrs import ralph  # noqa: F401 - a real LRS (Ralph) for test_lrs_outage.py
 from ..workers import free_port
 
 FULL = os.environ.get("PARLEY_FAULTS", "").lower() in ("1", "true", "yes")

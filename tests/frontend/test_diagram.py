@@ -61,3 +61,19 @@ def test_bar_chart_escapes_labels_and_clamps_scores():
     root = ET.fromstring(svg)
     assert "<b>" not in svg and root.get("role") == "img"
     assert ">100<" in svg
+
+
+def test_highlighted_paths_are_drawn_over_the_links_they_take_and_named_in_the_description():
+    doc = copy.deepcopy(SPEC_SCENARIO)
+    steps = [{"node": "open", "choice": "ask"}, {"node": "reply1"}, {"node": "end_good"}]
+    svg = render_svg(doc, svg_id="d", highlights=[
+        {"name": "learner", "label": "Your path is <blue>.", "colour": "#1f5fa8", "width": 9, "dash": "",
+         "steps": steps},
+        {"name": "strongest", "label": "The strongest path is dashed.", "colour": "#1e7a46", "width": 3.5,
+         "dash": "9 5", "steps": steps[:2]},
+    ])
+    learner = svg.split('<g class="path path-learner" fill="none">')[1].split("</g>")[0]
+    strongest = svg.split('<g class="path path-strongest" fill="none">')[1].split("</g>")[0]
+    assert learner.count("<path ") == 2 and strongest.count("<path ") == 1
+    assert 'stroke-dasharray="9 5"' in strongest and "stroke-dasharray" not in learner
+    assert "Your path is &lt;blue&gt;. The strongest path is dashed.</desc>" in svg

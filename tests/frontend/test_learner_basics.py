@@ -215,6 +215,47 @@ def test_the_bar_colours_have_a_legend_on_the_result_page(graded_attempt, studen
         assert words in page
 
 
+def _luminance(colour: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_every_chart_colour_and_the_pass_mark_have_3_to_1_contrast():
+    """WCAG 1.4.11: each swatch against the white page; the pass mark against its white halo, and the halo
+    against the bars it crosses and the track."""
+    for colour in charts.COLOURS.values():
+        assert _contrast(colour, "#ffffff") >= 3, colour
+    assert _contrast(charts.COLOURS["pass_mark"], charts.HALO) >= 3
+    for bar in ("passed", "not_passed", "competency"):
+        assert _contrast(charts.HALO, charts.COLOURS[bar]) >= 3, bar
+
+
+def test_the_pass_mark_swatch_is_drawn_like_the_chart_and_prints():
+    """An SVG line in the pass mark's colour, thicker than the chart's (a CSS background would not print)."""
+    swatch = charts.legend_swatch("pass_mark")
+    assert swatch.startswith("<svg") and f'stroke="{charts.COLOURS["pass_mark"]}"' in swatch
+    width = float(re.search(r'stroke-width="([\d.]+)"', swatch).group(1))
+    assert width >= charts.PASS_MARK["width"] and width >= 3
+    svg = charts.bar_chart([{"label": "Listening", "score": 50}], title="T", description="D", chart_id="c",
+                           threshold=60, threshold_label="Pass mark",
+                           overall={"label": "Overall", "score": 80, "passed": True})
+    assert svg.index('class="pass-mark-halo"') < svg.index('class="pass-mark"')  # the halo is under the line
+
+
+def test_the_legend_on_the_result_page_shows_each_swatch(graded_attempt, student):
+    page = page_of(signed_in(student), f"/attempts/{graded_attempt.pk}/")
+    legend = page.split('class="chart-legend"')[1].split("</ul>")[0]
+    assert legend.count('class="swatch-svg"') == 3 and 'class="legend-pass_mark"' in legend
+
+
 def test_chart_text_is_at_least_12_px_on_a_390_px_phone():
     # At 390 px the chart's column is about 327 px (the page's and the panel's padding aside); the
     # stylesheet caps it at 28rem on wide screens. Every font size, scaled, stays at 12 px or more.
@@ -321,11 +362,13 @@ def test_the_account_page_changes_the_email_and_asks_to_confirm_it(student, mail
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/account/email/", {"email": "New.Address@Example.org", "password": "pw-Secret-123"},
                                follow=True)
+    old = student.email
     student.refresh_from_db()
     assert student.email.lower() == "new.address@example.org"
     assert student.email_verified_at is None
     assert "follow it to confirm" in response.content.decode() and "not confirmed yet" in response.content.decode()
-    assert [mail.to for mail in mailoutbox] == [[student.email]]
+    # the link to the new address, and a word to the old one that a change was asked for
+    assert sorted(mail.to[0] for mail in mailoutbox) == sorted([student.email, old])
 
 
 def test_changing_the_email_needs_the_current_password(student):

@@ -144,3 +144,11 @@ def test_removing_a_student_asks_first(teacher, klass, student):
 def test_asking_about_someone_not_in_the_class_is_a_missing_page(teacher, klass):
     other = make_user()
     assert signed_in(teacher).get(f"/teach/classes/{klass.pk}/students/{other.pk}/remove/").status_code == 404
+
+
+def test_the_assign_forms_module_titles_name_their_courses_language(teacher, klass, course):
+    """The titles are content, not interface: each option carries its course's language (a French
+    interface shows English module titles as English)."""
+    page = signed_in(teacher).get(f"/teach/classes/{klass.pk}/").content.decode()
+    for module in course_modules(course):
+        assert re.search(rf'<option value="{module.pk}" lang="{course.language}"', page), module.title

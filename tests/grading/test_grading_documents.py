@@ -22,7 +22,9 @@ def test_the_package_exports_exactly_the_documented_api():
     assert sorted(grading.__all__) == sorted([
         "ENGINE_VERSION", "Problem", "InvalidDocument", "InvalidAnswer", "NormalisedDocument", "document_kind",
         "validate_document", "normalise_document", "compute_bounds", "check_answers", "grade",
-        "grade_normalised", "learner_node", "advance", "learner_summary", "word_count"])
+        "grade_normalised", "learner_node", "advance", "learner_summary", "word_count",
+        "DebriefPlan", "debrief_plan", "attempt_debrief", "decision_events", "path_losses",
+        "leaves_safe_ground"])
     assert all(hasattr(grading, name) for name in grading.__all__)
 
 

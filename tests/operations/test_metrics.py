@@ -161,6 +161,19 @@ def test_a_grading_that_raises_is_counted_as_a_failure(db, token, monkeypatch, d
     assert value(scrape(), "parley_grading_failures_total", outcome="retried") == before + 1
 
 
+def test_the_grading_lag_is_observed_only_once_the_batch_has_committed(db, token, django_capture_on_commit_callbacks):
+    exercise, learner = import_exercise(make_academy(), visibility="practice"), make_user()
+    attempt = waiting(exercise, learner, Attempt.Status.SUBMITTED, minutes_ago=3)
+    before = value(scrape(), "parley_grading_lag_seconds_count")
+
+    with django_capture_on_commit_callbacks(execute=False) as on_commit:
+        assert services.attempt_grade(attempt_id=attempt.pk) == "graded"
+    assert value(scrape(), "parley_grading_lag_seconds_count") == before  # written, not yet committed
+    for callback in on_commit:  # the commit
+        callback()
+    assert value(scrape(), "parley_grading_lag_seconds_count") == before + 1
+
+
 def test_a_grading_in_the_process_observes_its_lag(db, token, django_capture_on_commit_callbacks):
     exercise, learner = import_exercise(make_academy(), visibility="practice"), make_user()
     attempt = waiting(exercise, learner, Attempt.Status.SUBMITTED, minutes_ago=3)

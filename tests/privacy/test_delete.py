@@ -1,6 +1,7 @@
 """Deleting an account: personal data gone, sign-ins ended, graded work kept anonymised for the class."""
 import csv
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -11,10 +12,11 @@ from assessments.models import Attempt, Grading
 from assessments.privacy import REDACTED_WORD
 from assessments.services import attempt_override, attempt_start, regrade_attempts, regrade_start
 from courses import progress
+from courses import services as course_services
 from courses.models import ClassInvitation, ClassMembership, Enrolment, Extension, LessonRead
 
 from ..conftest import as_user, error_codes
-from ..factories import make_staff, make_user
+from ..factories import later, make_staff, make_user, verify_teacher
 from .conftest import PASSWORD, PERSONAL_QUIZ_TEXT, PERSONAL_REPLY, site_client
 
 
@@ -122,7 +124,7 @@ def test_records_stay_counted_in_the_class_matrix_and_csv(learner, classmate, kl
     percent = {row["id"]: [c["percent"] for c in row["modules"]] for row in after["students"]}
     assert percent == {row["id"]: [c["percent"] for c in row["modules"]] for row in before["students"]}
     assert percent[learner.pk] == [100.0]
-    names = {row["id"]: row["username"] for row in after["students"]}
+    names = {row["id"]: row["name"] for row in after["students"]}
     assert names == {learner.pk: "Former learner 1", classmate.pk: "bertrand"}  # numbered in the class
 
     teacher_api = as_user(teacher)
@@ -135,9 +137,75 @@ def test_records_stay_counted_in_the_class_matrix_and_csv(learner, classmate, kl
     at_risk = teacher_api.get(f"/api/v1/classes/{klass.pk}/at-risk/").json()["results"]
     assert "Former learner 1" in {r["username"] for r in at_risk}  # no activity any more
     replies = teacher_api.get(f"/api/v1/classes/{klass.pk}/replies/").json()["results"]
-    former = [r for r in replies if r["student"] == "Former learner"]
+    former = [r for r in replies if r["student"] == "Former learner 1"]  # numbered as on the roster
     assert len(former) == 1 and set(former[0]["reply"].split()) == {REDACTED_WORD}
     assert former[0]["met"] == ["interest"]
+
+
+def test_the_replies_page_and_the_extension_list_number_a_former_learner_as_the_roster_does(learner, klass,
+                                                                                               teacher):
+    delete_account(learner)
+    client = site_client(teacher)
+    replies = client.get(f"/teach/classes/{klass.pk}/replies/?show=all").content.decode()
+    assert "Former learner 1" in replies
+    extensions = client.get(f"/teach/classes/{klass.pk}/").content.decode().split('class="extensions"')[1]
+    assert "Former learner 1: extended to" in extensions.split("</ul>")[0]
+    assert not re.search(r"Former learner(?! \d)", replies + extensions)  # never unnumbered
+
+
+def _owner(page: str) -> str:
+    """Whose result the attempt page says it is (the eyebrow above the result), bidi isolates dropped."""
+    eyebrow = re.search(r'id="result-owner">([^<]*)<', page).group(1)
+    return eyebrow.replace("\u2068", "").replace("\u2069", "")
+
+
+def test_the_attempt_page_numbers_a_former_learner_as_the_class_it_is_opened_from(learner, classmate, klass,
+                                                                                      teacher, course):
+    # given: two former learners of 9B (amina is 1, bertrand 2), and bertrand alone in 9C as well
+    other = course_services.class_create(teacher=teacher, name="9C")
+    course_services.assignment_create(actor=teacher, school_class=other, module_id=klass.assignments.get().module_id,
+                                      due_at=later(7))
+    course_services.class_join(student=classmate, join_code=other.join_code)
+    delete_account(learner)
+    delete_account(classmate)
+    scenario_attempt = Attempt.objects.filter(learner=classmate, exercise__kind="scenario").get()
+    quiz_attempt = Attempt.objects.filter(learner=classmate, exercise__kind="quiz").first()
+    client = site_client(teacher)
+    for attempt in (scenario_attempt, quiz_attempt):
+        url = f"/attempts/{attempt.pk}/"
+        # when: opened from 9B's replies page, from 9C, with no class, and with a class of nobody's
+        from_9b = client.get(f"{url}?class={klass.pk}").content.decode()
+        # then: the name the class's roster gives, in the eyebrow, the title and the printed line
+        assert _owner(from_9b) == "Result of Former learner 2"
+        assert from_9b.count("Former learner 2") == 3 and not re.search(r"Former learner(?! 2)", from_9b)
+        assert _owner(client.get(f"{url}?class={other.pk}").content.decode()) == "Result of Former learner 1"
+        assert _owner(client.get(url).content.decode()) == "Result of Former learner 2"  # the lowest class, 9B
+        for nobodys in ("999999", "²", "9B", "9" * 40):  # a class of nobody's, or no id at all: the lowest
+            assert _owner(client.get(f"{url}?class={nobodys}").content.decode()) == "Result of Former learner 2"
+    replies = client.get(f"/teach/classes/{klass.pk}/replies/?show=all").content.decode()
+    assert f'href="/attempts/{scenario_attempt.pk}/?class={klass.pk}"' in replies  # the replies page says which
+
+
+def test_academy_staff_see_a_former_learner_unnumbered_outside_any_class(learner, academy):
+    delete_account(learner)
+    attempt = Attempt.objects.filter(learner=learner, exercise__kind="scenario").get()
+    page = site_client(make_staff(academy)).get(f"/attempts/{attempt.pk}/").content.decode()
+    assert _owner(page) == "Result of Former learner"  # a number means something only within one class
+    assert FORMER_PREFIX not in page and "amina" not in page
+
+
+def test_the_override_message_numbers_a_former_learner_as_the_roster_does(learner, classmate, klass, teacher,
+                                                                           academy):
+    verify_teacher(teacher, by=make_staff(academy))
+    delete_account(learner)
+    delete_account(classmate)
+    attempt = Attempt.objects.filter(learner=classmate, exercise__kind="scenario").get()
+    response = site_client(teacher).post(f"/teach/classes/{klass.pk}/replies/{attempt.pk}/override/",
+                                         {"node": "reply1", "reason": "Too generous", "avoided": ["blame"]},
+                                         follow=True)
+    page = response.content.decode()
+    assert "Override saved. Former learner 2&#x27;s score is now" in page
+    assert attempt.gradings.filter(kind=Grading.Kind.OVERRIDE, actor=teacher).count() == 1  # deletion froze one too
 
 
 def test_teacher_pages_show_former_learner(learner, klass, teacher):

@@ -18,7 +18,9 @@ from accounts.models import Role
 from accounts.services import email_verification_token
 from assessments.models import Attempt
 from assessments.services import attempt_override, attempt_start, attempt_submit
+from cms.demo import load_negotiations
 from courses import services as course_services
+from credentials import services as credential_services
 
 from ..factories import (
     PASSING_PATH,
@@ -37,6 +39,7 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "pw-Secret-123"
 UNSAFE = ("post", "put", "patch", "delete")
+RIVER = next(doc for doc in load_negotiations() if doc["slug"] == "river-releases")
 
 
 @pytest.fixture
@@ -62,6 +65,8 @@ def world(academy, django_capture_on_commit_callbacks):
                                         idempotency_key="to-fail")
     Attempt.objects.filter(pk=w["failed"].pk).update(status=Attempt.Status.FAILED)
     w["open"], _ = attempt_start(exercise=w["scenario"], learner=w["student"])
+    w["negotiation"] = import_exercise(academy, document=RIVER, visibility="practice")
+    w["negotiating"], _ = attempt_start(exercise=w["negotiation"], learner=w["student"])
     # Grants and consents a write can name: the class's teacher is verified; two learners are invited;
     # another teacher waits for a decision; academy staff reviewed the graded attempt once.
     verify_teacher(w["teacher"], by=w["staff"])
@@ -73,6 +78,11 @@ def world(academy, django_capture_on_commit_callbacks):
     w["verification"] = course_services.verification_request(teacher=w["pending_teacher"], school="Collège Camus")
     attempt_override(attempt=w["graded"], actor=w["staff"], overrides={"reply1": {"met": []}}, reason="Vague.")
     w["override_grading"] = w["graded"].gradings.get(kind="override")
+    from courses.models import JournalEntry
+
+    w["credential"], _ = credential_services.credential_issue(learner=w["student"], course=w["course"])
+    w["journal_entry"] = JournalEntry.objects.create(learner=w["student"], attempt=w["graded"], exercise=w["scenario"],
+                                                     differently="Listen longer.", commitment="Ask first.")
     return w
 
 
@@ -108,6 +118,8 @@ API = [
      lambda w: {"steps": PASSING_PATH}, {202}),
     ("post", lambda w: f"/api/v1/exercises/{w['scenario'].pk}/regrade/", "staff", lambda w: {}, {202}),
     ("post", lambda w: f"/api/v1/attempts/{w['open'].pk}/steps/", "student", lambda w: {"choice": "ask"}, {200}),
+    ("post", lambda w: f"/api/v1/attempts/{w['negotiating'].pk}/moves/", "student",
+     lambda w: {"type": "offer", "package": {i["id"]: i["options"][0]["id"] for i in RIVER["issues"]}}, {200}),
     ("post", lambda w: f"/api/v1/attempts/{w['graded'].pk}/override/", "teacher",
      lambda w: {"node": "reply1", "met": [], "reason": "The reply names no interest."}, {200}),
     ("post", lambda w: f"/api/v1/attempts/{w['failed'].pk}/retry/", "staff", lambda w: {}, {202}),
@@ -142,6 +154,19 @@ API = [
      lambda w: {}, {204}),
     ("post", lambda w: f"/api/v1/classes/{w['klass'].pk}/assignments/{w['assignment'].pk}/extensions/", "teacher",
      lambda w: {"student": w["student"].pk, "due_at": later(14)}, {200, 201}),
+    ("post", lambda w: "/api/v1/me/email/", "student", lambda w: {"email": "moved@example.org", "password": PASSWORD},
+     {202}),
+    # Past the CSRF check the service decides: the overridden attempt failed, so its debrief (and with it the
+    # replay and the journal) is locked, a 409; the entry's comment is the class's teacher's to write.
+    ("post", lambda w: f"/api/v1/attempts/{w['graded'].pk}/replay/", "student", lambda w: {"node": "open"},
+     {201, 409}),
+    ("post", lambda w: f"/api/v1/attempts/{w['graded'].pk}/journal/", "student",
+     lambda w: {"differently": "Listen longer.", "commitment": "One question first."}, {200, 201, 409}),
+    ("post", lambda w: f"/api/v1/journal/{w['journal_entry'].pk}/comments/", "teacher",
+     lambda w: {"text": "A good commitment."}, {201}),
+    ("post", lambda w: "/api/v1/credentials/verify/", "other", lambda w: {"jwt": w["credential"].token}, {200}),
+    ("post", lambda w: f"/api/v1/credentials/{w['credential'].public_id}/revoke/", "staff",
+     lambda w: {"reason": "Issued by mistake."}, {200}),
 ]
 
 SITE = [
@@ -155,6 +180,8 @@ SITE = [
     ("lesson read", lambda w: f"/lessons/{w['lesson'].pk}/read/", "student", lambda w: {}),
     ("quiz", lambda w: f"/exercises/{w['quiz'].pk}/submit/", "student",
      lambda w: {"q-q1": "b", "q-q2": "batna", "idempotency_key": "form-1"}),
+    ("negotiation move", lambda w: f"/exercises/{w['negotiation'].pk}/negotiate/", "student",
+     lambda w: {"move": "walk_away"}),
     ("join", lambda w: "/classes/join/", "other", lambda w: {"join_code": w["klass"].join_code}),
     ("new class", lambda w: "/teach/", "teacher", lambda w: {"name": "10C"}),
     ("rotate code", lambda w: f"/teach/classes/{w['klass'].pk}/rotate-code/", "teacher", lambda w: {}),
@@ -186,22 +213,37 @@ SITE = [
      lambda w: {"old_password": PASSWORD, "new_password1": "another-Pass-phrase-7",
                 "new_password2": "another-Pass-phrase-7"}),
     ("sign out everywhere", lambda w: "/account/sign-out-everywhere/", "student", lambda w: {}),
+    ("register an LMS", lambda w: "/lti/registrations/", "staff",
+     lambda w: {"academy": w["academy"].pk, "school": "Lycée Hugo", "issuer": "https://lms.example",
+                "client_id": "c-1", "deployment_ids": "d-1", "auth_login_url": "https://lms.example/auth",
+                "token_url": "https://lms.example/token", "jwks_url": "https://lms.example/jwks"}),
 ]
+
+# Site routes that take cross-site posts by design, each with what protects it instead of the CSRF
+# token (the API's own views and the CMS's DRF views enforce CSRF through SessionAuthentication).
+CSRF_EXEMPT = {
+    "lti/login/": "the LMS's login initiation: writes only a login state of its own, for nobody signed in",
+    "lti/launch/": "the LMS's form post: the one-time state bound to this browser's cookie and the signed "
+                   "id_token's nonce (tests/lti/test_launch.py, docs/security.md)",
+    "unsubscribe/<str:token>/": "RFC 8058 one-click unsubscribe: the signed token in the URL",
+}
 
 
 class _Id:
     pk = 1
+    public_id = "00000000-0000-4000-8000-000000000000"
 
 
 IDS = {key: _Id() for key in ("course", "lesson", "scenario", "open", "graded", "failed", "klass", "student",
                               "assignment", "invitation", "invitation2", "verification",
-                              "override_grading")}  # stand-ins, to name the routes
+                              "override_grading", "journal_entry", "negotiating",
+                              "credential")}  # stand-ins, to name the routes
 
 
 def snapshot() -> dict:
     """Every row of the project's own apps and the session count: what a refused write must not touch."""
     rows = {}
-    for label in ("accounts", "assessments", "courses"):
+    for label in ("accounts", "assessments", "courses", "lti", "credentials"):
         for model in apps.get_app_config(label).get_models():
             rows[model._meta.label] = sorted(map(repr, model.objects.values()))
     rows["sessions"] = apps.get_model("sessions", "Session").objects.count()
@@ -238,6 +280,19 @@ def test_the_table_names_every_unsafe_api_method():
             routes |= {(method, route) for method in UNSAFE if hasattr(view, method)}
     table = {(method, resolve(url(IDS)).route) for method, url, *_ in API}
     assert routes == table
+
+
+def test_every_csrf_exempt_site_route_says_what_protects_it():
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                yield prefix + str(pattern.pattern), pattern
+
+    exempt = {route for route, pattern in walk(get_resolver().url_patterns)
+              if getattr(pattern.callback, "csrf_exempt", False) and not route.startswith(("api/", "cms/"))}
+    assert exempt == set(CSRF_EXEMPT)
 
 
 @pytest.mark.parametrize("method,url,actor,body,ok", API, ids=[f"{m} {u(IDS)}" for m, u, *_ in API])

@@ -270,3 +270,15 @@ def test_api_account_deletion_is_limited_per_account_whatever_the_address(low_ra
     assert_api_refusal(api.delete("/api/v1/me/", {"password": PASSWORD}, format="json", REMOTE_ADDR=address(70)))
     student.refresh_from_db()
     assert student.is_active and student.check_password(PASSWORD)
+
+
+def test_api_email_change_is_limited_per_account_whatever_the_address(low_rates, student):
+    api, before = as_user(student), student.email
+    for n in range(3):
+        response = api.post("/api/v1/me/email/", {"email": f"new{n}@example.org", "password": "wrong"},
+                            format="json", REMOTE_ADDR=address(80 + n))
+        assert response.status_code == 400
+    assert_api_refusal(api.post("/api/v1/me/email/", {"email": "new@example.org", "password": PASSWORD},
+                                format="json", REMOTE_ADDR=address(90)))
+    student.refresh_from_db()
+    assert student.email == before

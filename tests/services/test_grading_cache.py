@@ -5,7 +5,7 @@ import copy
 
 import pytest
 
-from assessments import documents, grading, services
+from assessments import documents, grading, selectors, services
 from assessments.models import Attempt, ExerciseVersion
 
 from ..factories import PASSING_PATH, SPEC_PATH, SPEC_SCENARIO, import_exercise, make_user
@@ -105,3 +105,19 @@ def test_playing_and_submitting_use_the_same_normalised_version(academy, normali
     services.attempt_submit(exercise=exercise, learner=make_user(), answers={"steps": PASSING_PATH})
     assert normalisations == ["shared-river"]
     assert Attempt.objects.get(pk=attempt.pk).status == "submitted"  # its last step reached an outcome
+
+
+def test_the_reads_that_explain_an_attempt_normalise_its_version_once_however_often_they_run(
+        academy, staff, normalisations):
+    exercise = import_exercise(academy)
+    attempt = graded(submitted(exercise, SPEC_PATH))
+    documents._NORMALISED.clear()  # a fresh process: the grading's normalisation is gone
+    normalisations.clear()
+    for _ in range(3):  # each read from new rows, as each request reads them
+        fresh = Attempt.objects.select_related("version", "exercise").get(pk=attempt.pk)
+        selectors.attempt_view(attempt=fresh)  # the result, the API's and the site's
+        selectors.scenario_result(fresh)
+        selectors.attempt_path(fresh)
+        selectors.attempt_replies(Attempt.objects.filter(pk=attempt.pk))  # the class's replies
+        selectors.academy_exercises(user=staff)  # the staff's exercise list
+    assert normalisations == ["shared-river"]

@@ -80,3 +80,25 @@ def test_the_player_tells_staff_they_are_previewing(academy, scenario, course):
     learner = make_user()
     course_services.enrol(learner=learner, course=course)
     assert "Preview:" not in signed_in(learner).get(f"/exercises/{scenario.pk}/").content.decode()
+
+
+def test_previews_use_up_no_attempt_of_a_limited_exercise(academy, scenario, course,
+                                                          django_capture_on_commit_callbacks):
+    scenario.attempt_limit = 1
+    scenario.save(update_fields=["attempt_limit"])
+    editor = make_staff(academy, AcademyMembership.StaffRole.EDITOR)
+    _play(editor, scenario, django_capture_on_commit_callbacks)
+    second = _play(editor, scenario, django_capture_on_commit_callbacks)  # a limit of 1 would refuse this
+    assert second.preview is True and second.status == "graded"
+    assert assessment_selectors.exercise_learner_view(exercise=scenario, learner=editor)["attempts_left"] == 1
+
+
+def test_a_practice_replay_counts_in_no_total(scenario, course, django_capture_on_commit_callbacks):
+    learner = make_user()
+    course_services.enrol(learner=learner, course=course)
+    lesson = course_lessons(course)[0]
+    attempt = _play(learner, scenario, django_capture_on_commit_callbacks)
+    type(attempt).objects.filter(pk=attempt.pk).update(practice=True)
+    assert assessment_selectors.exercise_attempt_counts(exercise_ids=[scenario.pk]).get(scenario.pk, 0) == 0
+    assert progress.completed_pairs(learner_ids=[learner.pk], lesson_ids=[lesson.pk]) == set()
+    assert assessment_selectors.competency_profile(learner=learner) == []

@@ -1,0 +1,57 @@
+"""Open Badges on the site: my badges with their downloads and share links, and the public page that
+checks a shared badge. Rules in courses/access.py, the checks in credentials/services.py."""
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from courses.access import may_download_credential
+from credentials import services
+from credentials.selectors import credential_by_public_id, learner_credentials
+
+
+@login_required
+def my_credentials(request):
+    rows = [{"credential": c, "share_url": services.share_url(c)} for c in learner_credentials(learner=request.user)]
+    return render(request, "frontend/credentials.html", {"section": "progress", "rows": rows})
+
+
+def _own(request, credential_id):
+    credential = credential_by_public_id(credential_id)
+    if credential is None or not may_download_credential(user=request.user, learner_id=credential.learner_id):
+        raise Http404
+    return credential
+
+
+@login_required
+def credential_json(request, credential_id):
+    credential = _own(request, credential_id)
+    response = HttpResponse(json.dumps(credential.document, indent=2), content_type="application/ld+json")
+    response["Content-Disposition"] = f'attachment; filename="badge-{credential.public_id}.json"'
+    return response
+
+
+@login_required
+def credential_jwt(request, credential_id):
+    credential = _own(request, credential_id)
+    response = HttpResponse(credential.token, content_type="application/vc+jwt")
+    response["Content-Disposition"] = f'attachment; filename="badge-{credential.public_id}.jwt"'
+    return response
+
+
+def credential_verify(request, credential_id):
+    """Anyone with the link: the badge's facts and each check, as text."""
+    credential = credential_by_public_id(credential_id)
+    if credential is None:
+        raise Http404
+    result = services.credential_verify(token=credential.token)
+    document = result["credential"] or credential.document
+    labels = {"signature": _("Signature"), "issuer": _("Issuer"), "validity": _("Validity period"),
+              "revocation": _("Revocation")}
+    return render(request, "frontend/credential_verify.html", {
+        "credential": credential, "valid": result["valid"], "document": document,
+        "achievement": document["credentialSubject"]["achievement"],
+        "checks": [{**check, "label": labels[check["check"]]} for check in result["checks"]],
+    })
