@@ -3,10 +3,12 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import is_academy_staff, is_student, is_teacher
+from courses.access import attemptable_exercise
 
 # Service error codes shown in the interface language; others show the service's own sentence.
 ERROR_MESSAGES = {
@@ -25,7 +27,7 @@ ERROR_MESSAGES = {
 
 # The one definition of each role is accounts.roles; the site's guards and pages use it.
 __all__ = ["is_academy_staff", "is_student", "is_teacher", "role_required", "teacher_required", "staff_required",
-           "student_required", "error_text"]
+           "student_required", "error_text", "attemptable_exercise_or_404"]
 
 
 def role_required(has_role, refusal):
@@ -53,3 +55,16 @@ def error_text(exc) -> str:
     errors = getattr(exc, "errors", None) or [{"code": "", "detail": str(exc)}]
     first = errors[0]
     return str(ERROR_MESSAGES.get(first.get("code"), first.get("detail") or _("That did not work.")))
+
+
+def attemptable_exercise_or_404(user, exercise_id):
+    """The exercise `user` may attempt (courses.access decides), or a 404 that looks like a missing one:
+    the pages that play or start an exercise (learn, negotiate) share it."""
+    text = str(exercise_id)
+    # Beyond 64 bits an id names nothing (and PostgreSQL refuses to compare it).
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        raise Http404
+    exercise = attemptable_exercise(user=user, exercise_id=int(text))
+    if exercise is None:
+        raise Http404
+    return exercise

@@ -25,11 +25,11 @@ from cms.blocks import block_json, image_json
 from cms.selectors import course_page, published_courses, published_lesson
 from courses import progress, reviews, services
 from courses import selectors as course_selectors
-from courses.access import attemptable_exercise, may_read_attempt, may_replay_attempt, may_see_staff_details
+from courses.access import may_read_attempt, may_replay_attempt, may_see_staff_details
 from courses.errors import Forbidden, NotFound
 
 from . import journal, labels, negotiate, reflections
-from .access import error_text
+from .access import attemptable_exercise_or_404, error_text
 from .charts import bar_chart, bar_legend
 from .debrief import debrief_context
 from .forms import JoinForm
@@ -164,13 +164,6 @@ def lesson_read(request, lesson_id):
 # --- exercises -------------------------------------------------------------------------
 
 
-def _exercise_for(user, exercise_id) -> Exercise:
-    exercise = attemptable_exercise(user=user, exercise_id=_int(exercise_id))
-    if exercise is None:
-        raise Http404
-    return exercise
-
-
 def _player_strings() -> dict:
     return {
         "start": _("Start"), "send": _("Send reply"), "words": _("words"),
@@ -208,7 +201,7 @@ def _exercise_context(request, exercise, summary) -> dict:
 
 @login_required
 def exercise_play(request, exercise_id):
-    exercise = _exercise_for(request.user, exercise_id)
+    exercise = attemptable_exercise_or_404(request.user, exercise_id)
     summary = assessment_selectors.exercise_learner_view(exercise=exercise, learner=request.user)
     context = _exercise_context(request, exercise, summary)
     if exercise.kind == Exercise.Kind.QUIZ:
@@ -310,7 +303,7 @@ def _quiz_answers(post, questions) -> tuple[dict, dict[str, str]]:
 @login_required
 def quiz_submit(request, exercise_id):
     """The quiz form without JavaScript: the same service the API's POST attempts calls."""
-    exercise = _exercise_for(request.user, exercise_id)
+    exercise = attemptable_exercise_or_404(request.user, exercise_id)
     if exercise.kind != Exercise.Kind.QUIZ:
         raise Http404
     if (wait := refusal_wait(request, (AttemptThrottle(),))) is not None:

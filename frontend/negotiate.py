@@ -15,7 +15,7 @@ from assessments import selectors as assessment_selectors
 from assessments import services as assessment_services
 from assessments.models import Exercise
 
-from .access import error_text
+from .access import attemptable_exercise_or_404, error_text
 from .views import TOO_MANY, too_many
 
 MOVES = ("offer", "accept", "reject", "ask", "walk_away")
@@ -64,9 +64,8 @@ def play_context(*, exercise: Exercise, summary: dict, attempt) -> dict:
 @login_required
 def negotiate(request, exercise_id):
     """Start a negotiation (`move=start`, with an optional `role`) or make a move in the learner's open one."""
-    from .learn import _exercise_for
 
-    exercise = _exercise_for(request.user, exercise_id)
+    exercise = attemptable_exercise_or_404(request.user, exercise_id)
     if exercise.kind != Exercise.Kind.NEGOTIATION:
         raise Http404
     back = redirect("frontend:exercise", exercise_id=exercise.pk)
