@@ -1,5 +1,6 @@
 """Open Badges on the site: my badges with their downloads (JSON, JWT, the certificate's PNG and PDF) and
-share links, and the public page that checks a shared badge. Rules in courses/access.py, the checks in credentials/services.py."""
+share links, and the public page that checks a shared badge. Rules in courses/access.py, the checks in
+credentials/services.py, the certificates in credentials/certificates.py."""
 import json
 
 from django.contrib.auth.decorators import login_required

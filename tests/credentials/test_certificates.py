@@ -7,7 +7,6 @@ import re
 import zlib
 
 import pytest
-import segno
 from django.test import Client
 from PIL import Image
 
