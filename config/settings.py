@@ -156,6 +156,10 @@ MEDIA_ROOT = env_str("MEDIA_ROOT", str(VAR_DIR / "media"))
 # Uploads served by the web process itself (config/urls.py): while DEBUG is on, and under `make run`
 # (config/run.py); production serves MEDIA_ROOT from its web server or object storage.
 SERVE_MEDIA = env_bool("PARLEY_SERVE_MEDIA", DEBUG)
+# A TrueType font for the certificates (credentials/certificates.py): one covering the learners' scripts
+# (accents, Arabic) in production. Empty: Pillow's built-in font (ASCII) and the PDF's core Helvetica
+# (Latin-1), with any other character replaced.
+CERTIFICATE_FONT = env_str("PARLEY_CERTIFICATE_FONT", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -53,3 +53,18 @@ class Credential(models.Model):
 
     def __str__(self):
         return f"credential {self.public_id}"
+
+
+class Certificate(models.Model):
+    """The printable face of a credential: a PNG and a PDF naming the learner, rendered by the worker
+    (credentials.certificates). Kept in the database, not under MEDIA: it goes with its credential's row
+    (cascade) and is deleted with a query when the account is deleted or the badge revoked, with no file
+    left behind on a disk or a storage bucket."""
+
+    credential = models.OneToOneField(Credential, on_delete=models.CASCADE, related_name="certificate")
+    png = models.BinaryField()
+    pdf = models.BinaryField()
+    rendered_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"certificate of {self.credential}"

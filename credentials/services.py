@@ -3,7 +3,8 @@
 - `credentials_award(learner_id=)`: a badge for each course the learner has completed and has none for
   (what the worker runs after a lesson read or a passed attempt); safe to run twice.
 - `credential_issue(learner=, course=)`: the one way to make a credential; a second call returns the first.
-- `credential_revoke(actor=, credential=, reason=)`: sets the credential's bit in the academy's status list.
+- `credential_revoke(actor=, credential=, reason=)`: sets the credential's bit in the academy's status list
+  and deletes its certificate.
 - `credential_verify(token=)`: the checks a verifier makes (signature, issuer, validity period,
   revocation), each named, reading only what is published (the JWKS and the signed status list).
 """
@@ -21,7 +22,7 @@ from accounts.models import Academy
 
 from . import documents
 from .keys import ALGORITHM, sign
-from .models import AcademyKey, Credential
+from .models import AcademyKey, Certificate, Credential
 
 
 def _academy_of(page: Page) -> Academy | None:
@@ -85,7 +86,8 @@ def _free_status_index(academy) -> int:
 def credential_issue(*, learner, course, now=None,
                      valid_for: datetime.timedelta | None = None) -> tuple[Credential, bool]:
     """The learner's badge for `course`, signed with its academy's key; (credential, created). A badge
-    already there is returned as it is. Does not check completion: credentials_award does."""
+    already there is returned as it is. Does not check completion: credentials_award does. A new badge's
+    certificate is queued on commit (tasks.render_certificate)."""
     existing = Credential.objects.filter(learner=learner, course=course).first()
     if existing is not None:
         return existing, False
@@ -113,12 +115,21 @@ def credential_issue(*, learner, course, now=None,
         try:
             with transaction.atomic():
                 credential.save()
+            _queue_certificate(credential.pk)
             return credential, True
         except IntegrityError:
             existing = Credential.objects.filter(learner=learner, course=course).first()
             if existing is not None:  # another worker issued it meanwhile
                 return existing, False
     raise RuntimeError("no free status index")  # pragma: no cover (131,072 bits, five tries)
+
+
+def _queue_certificate(credential_id: int) -> None:
+    from .tasks import render_certificate
+
+    # robust: the badge is committed and valid without its certificate; a broker that is down leaves the
+    # page saying "being prepared" (a later `render_certificate` makes it), never an error for the award.
+    transaction.on_commit(lambda: render_certificate.delay(credential_id), robust=True)
 
 
 def credentials_award(*, learner_id: int) -> list[Credential]:
@@ -153,6 +164,8 @@ def credential_revoke(*, actor, credential: Credential, reason: str = "") -> Cre
     if row.revoked_at is None:
         row.revoked_at, row.revoked_by, row.revocation_reason = timezone.now(), actor, reason[:500]
         row.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    # A revoked badge's certificate is no longer offered: a printed one still checks as revoked by its QR code.
+    Certificate.objects.filter(credential=row).delete()
     return row
 
 

@@ -172,6 +172,8 @@ TABLE = [
     Row("GET", "/me/badges/", cells(200)),
     Row("GET", "/me/badges/{credential}/badge.json", cells(404, learner=200)),
     Row("GET", "/me/badges/{credential}/badge.jwt", cells(404, learner=200)),
+    Row("GET", "/me/badges/{credential}/certificate.png", cells(404, learner=200)),
+    Row("GET", "/me/badges/{credential}/certificate.pdf", cells(404, learner=200)),
     Row("GET", "/credentials/{credential}/", public()),
     Row("GET", "/classes/join/", cells(200)),
     # only students join (the form says so to others); the learner is in already

@@ -46,6 +46,7 @@ from courses import reviews
 from courses import services as course_services
 from courses.models import JournalEntry
 from credentials import services as credential_services
+from credentials.certificates import certificate_render
 from notices.services import unsubscribe_token as unsubscribe_token_of
 
 from ..factories import (
@@ -226,6 +227,8 @@ def build_world() -> World:
     # The learner's Open Badge for the course, issued straight by the service (the award's own tests
     # cover completion): what the download, verify and revoke endpoints act on.
     credential, _ = credential_services.credential_issue(learner=learner, course=course)
+    # ... and its certificate, rendered as the worker would after the issue commits
+    certificate_render(credential=credential)
 
     # The deleted learner signed in (a token for the API, a session for the site), then deleted the account.
     deleted = users["deleted"]

@@ -111,11 +111,12 @@ def test_an_account_deletion_is_recorded_without_the_persons_data(learner, teach
     [event] = events(Action.ACCOUNT_DELETED)
     assert (event.actor_id, event.target_type, event.target_id) == (learner.pk, "accounts.user", str(learner.pk))
     # The learner completed the course, so holds its badge: revoked, and the opaque name it carried
-    # (records.Actor, made at issue) deleted.
+    # (records.Actor, made at issue) deleted, and its certificate (the learner's name printed) deleted.
     assert event.data == {"attempts_kept": 3, "attempts_deleted": 0, "replies_redacted": 2, "classes_archived": 0,
                           "notice_preferences_deleted": 0, "notices_sent_deleted": 0,
                           "statements_deleted": 0, "statements_voided": 0, "lrs_names_deleted": 1,
-                          "lms_accounts_deleted": 0, "lms_scores_deleted": 0, "credentials_revoked": 1}
+                          "lms_accounts_deleted": 0, "lms_scores_deleted": 0, "credentials_revoked": 1,
+                          "certificates_deleted": 1}
     everything = json.dumps(list(AuditEvent.objects.values()), default=str)
     for personal in ("amina", "Amina", learner.email, PERSONAL_REPLY, "198.51.100.7"):
         assert personal not in everything, personal
